@@ -1,0 +1,43 @@
+// The shape every benchmark returns, and how bench/run.ts prints it. A benchmark module
+// under bench/ exports `run(): Promise<BenchTable[]>`.
+
+export interface BenchTable {
+  readonly title: string;
+  /** The command that reproduces this table. */
+  readonly command: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly (string | number)[])[];
+  /** Free-text notes printed under the table (goal, ratio, caveats). */
+  readonly notes?: readonly string[];
+}
+
+/** Percentile (0..100) of an unsorted sample, nearest-rank. */
+export function percentile(sample: readonly number[], p: number): number {
+  if (sample.length === 0) return Number.NaN;
+  const sorted = [...sample].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+function cell(value: string | number): string {
+  return typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(3)) : value;
+}
+
+/** Renders a table as GitHub-flavoured Markdown. */
+export function renderTable(table: BenchTable): string {
+  const header = `| ${table.columns.join(" | ")} |`;
+  const rule = `| ${table.columns.map(() => "---").join(" | ")} |`;
+  const rows = table.rows.map((row) => `| ${row.map(cell).join(" | ")} |`);
+  const notes = (table.notes ?? []).map((note) => `- ${note}`);
+  return [
+    `### ${table.title}`,
+    "",
+    header,
+    rule,
+    ...rows,
+    "",
+    ...notes,
+    `Reproduce: \`${table.command}\``,
+    "",
+  ].join("\n");
+}
