@@ -1,0 +1,55 @@
+// The one streaming interface every adapter implements, and the events it yields. A stream
+// ends with exactly one `finish` or one `failure` event; anything else is a bug in the adapter.
+import type { ConversationMessage, ToolDefinition } from "./conversation.ts";
+import type { ProviderFailure } from "./provider-failure.ts";
+import type { WireProtocol } from "./wire-protocol.ts";
+
+/** One concrete place to send a request: a model of a provider, through one credential. */
+export interface ModelTarget {
+  readonly provider: string;
+  readonly api: WireProtocol;
+  readonly model: string;
+  readonly credentialId: string;
+}
+
+export interface ModelTimers {
+  /** Until response headers arrive. */
+  readonly connectMs?: number;
+  /** Until the first content event (text, reasoning or tool call). */
+  readonly firstTokenMs?: number;
+  /** Longest silence between two events once content has started. */
+  readonly idleMs?: number;
+}
+
+export interface ModelRequest {
+  readonly messages: readonly ConversationMessage[];
+  readonly tools?: readonly ToolDefinition[];
+  readonly maxOutputTokens?: number;
+  readonly timers?: ModelTimers;
+  /** The caller's abort signal (turn deadline or cancellation). */
+  readonly signal?: AbortSignal;
+}
+
+export type FinishReason = "stop" | "length" | "tool-calls" | "content-filter" | "other";
+
+export interface Usage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+export type ModelStreamEvent =
+  | { readonly type: "text-delta"; readonly text: string }
+  | { readonly type: "reasoning-delta"; readonly text: string; readonly signature?: string }
+  | {
+      readonly type: "tool-call";
+      readonly toolCallId: string;
+      readonly toolName: string;
+      readonly input: unknown;
+    }
+  | { readonly type: "finish"; readonly finishReason: FinishReason; readonly usage: Usage }
+  | { readonly type: "failure"; readonly failure: ProviderFailure };
+
+/** Streams one attempt against one target. Never throws: failures arrive as a `failure` event. */
+export interface ModelCaller {
+  stream(target: ModelTarget, request: ModelRequest): AsyncIterable<ModelStreamEvent>;
+}
