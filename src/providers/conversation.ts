@@ -27,6 +27,8 @@ export interface ToolCallPart {
   readonly toolName: string;
   /** The parsed JSON arguments. */
   readonly input: unknown;
+  /** Provider signature bound to this call (Gemini thought signature); only valid for `origin`. */
+  readonly signature?: string;
 }
 
 export type AssistantPart = TextPart | ReasoningPart | ToolCallPart;

@@ -45,8 +45,16 @@ export type ModelStreamEvent =
       readonly toolCallId: string;
       readonly toolName: string;
       readonly input: unknown;
+      /** Provider signature bound to this call (Gemini thought signature). */
+      readonly signature?: string;
     }
-  | { readonly type: "finish"; readonly finishReason: FinishReason; readonly usage: Usage }
+  | {
+      readonly type: "finish";
+      readonly finishReason: FinishReason;
+      readonly usage: Usage;
+      /** What the adapter tolerated on the way (e.g. one malformed event skipped). */
+      readonly warnings?: readonly string[];
+    }
   | { readonly type: "failure"; readonly failure: ProviderFailure };
 
 /** Streams one attempt against one target. Never throws: failures arrive as a `failure` event. */

@@ -1,0 +1,330 @@
+// The ModelCaller over the AI SDK provider packages: one `doStream` per attempt, Baton's
+// fetch injected (no retries underneath), timers per attempt, and every way an attempt can
+// go wrong turned into a `failure` event that keeps the raw facts. It decides nothing.
+import type { ReadableStreamDefaultReader, ReadableStreamReadResult } from "node:stream/web";
+import { APICallError, type LanguageModelV4StreamPart } from "@ai-sdk/provider";
+import { AttemptControl } from "./attempt-control.ts";
+import { createLanguageModel, type FetchFunction } from "./create-language-model.ts";
+import { parseErrorBody } from "./error-body.ts";
+import type {
+  FinishReason,
+  ModelCaller,
+  ModelRequest,
+  ModelStreamEvent,
+  ModelTarget,
+} from "./model-stream.ts";
+import { type FetchObservation, observedFetch, transportCodeOf } from "./observed-fetch.ts";
+import type { ProviderEndpoint } from "./provider-endpoint.ts";
+import type { ProviderErrorBody, ProviderFailure, StreamProblem } from "./provider-failure.ts";
+import { redactSecrets } from "./redact.ts";
+import { sortStreamError } from "./stream-error.ts";
+import { toSdkPrompt, toSdkTools } from "./to-sdk-prompt.ts";
+
+export interface SdkModelCallerOptions {
+  readonly endpoints: readonly ProviderEndpoint[];
+  /** The key for a credential; undefined when it has none (allowed only for keyless providers). */
+  readonly apiKey: (provider: string, credentialId: string) => string | undefined;
+  /** The fetch to use underneath (defaults to the global one). */
+  readonly fetch?: FetchFunction;
+}
+
+/** Facts gathered while an attempt runs, turned into a ProviderFailure when it fails. */
+interface AttemptFacts {
+  readonly target: ModelTarget;
+  readonly observation: FetchObservation;
+  readonly control: AttemptControl;
+  readonly key: string;
+  outputReachedCaller: boolean;
+}
+
+const finishReasons: ReadonlySet<string> = new Set(["stop", "length", "tool-calls", "content-filter"]);
+
+function toFinishReason(unified: string): FinishReason {
+  return finishReasons.has(unified) ? (unified as FinishReason) : "other";
+}
+
+function describe(target: ModelTarget, detail: string): string {
+  return `${target.provider}/${target.model}: ${detail}`;
+}
+
+function failureFrom(
+  facts: AttemptFacts,
+  detail: {
+    status?: number;
+    headers?: Record<string, string>;
+    body?: ProviderErrorBody;
+    transportCode?: string;
+    streamProblem?: StreamProblem;
+    message: string;
+  },
+): ProviderFailure {
+  const { target, control, observation } = facts;
+  const timer = control.firedTimer;
+  const aborted = timer === undefined && control.callerAborted;
+  const status = detail.status ?? observation.status;
+  const headers = detail.headers ?? observation.headers;
+  const transportCode = detail.transportCode ?? observation.transportCode;
+  const body =
+    detail.body?.message === undefined
+      ? detail.body
+      : { ...detail.body, message: redactSecrets(detail.body.message, facts.key) };
+  const summary =
+    timer !== undefined
+      ? `${timer} timer fired`
+      : aborted
+        ? "aborted by the caller"
+        : [
+            status === undefined ? undefined : `HTTP ${status}`,
+            body?.type ?? body?.code ?? body?.status,
+            body?.message ?? detail.message,
+          ]
+            .filter((part) => part !== undefined && part !== "")
+            .join(" ");
+  return {
+    provider: target.provider,
+    api: target.api,
+    model: target.model,
+    credentialId: target.credentialId,
+    ...(status === undefined ? {} : { status }),
+    ...(headers === undefined ? {} : { headers }),
+    ...(body === undefined ? {} : { body }),
+    ...(transportCode === undefined ? {} : { transportCode }),
+    ...(timer === undefined ? {} : { timer }),
+    ...(detail.streamProblem === undefined ? {} : { streamProblem: detail.streamProblem }),
+    ...(aborted ? { aborted: true } : {}),
+    outputReachedCaller: facts.outputReachedCaller,
+    message: redactSecrets(describe(target, summary), facts.key),
+  };
+}
+
+/** A failure thrown by doStream itself: an HTTP error status, a transport error, a timer. */
+function failureFromThrown(facts: AttemptFacts, error: unknown): ProviderFailure {
+  if (APICallError.isInstance(error)) {
+    const observed = facts.observation.status;
+    // Some SDKs (Anthropic) surface an error event that opens a 200 stream as a thrown error.
+    const inStream = observed !== undefined && observed >= 200 && observed < 300;
+    return failureFrom(facts, {
+      ...(inStream || error.statusCode === undefined ? {} : { status: error.statusCode }),
+      ...(error.responseHeaders === undefined ? {} : { headers: error.responseHeaders }),
+      ...(parseErrorBody(error.responseBody) === undefined
+        ? {}
+        : { body: parseErrorBody(error.responseBody) }),
+      ...(inStream ? { streamProblem: "error-event" as const } : {}),
+      ...(transportCodeOf(error) === undefined ? {} : { transportCode: transportCodeOf(error) }),
+      message: error.message,
+    });
+  }
+  const code = transportCodeOf(error);
+  return failureFrom(facts, {
+    ...(code === undefined ? {} : { transportCode: code }),
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
+
+function parseToolInput(input: string): { ok: true; value: unknown } | { ok: false } {
+  if (input.trim() === "") return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(input) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function signatureOf(part: {
+  providerMetadata?: Record<string, Record<string, unknown>>;
+}): string | undefined {
+  const metadata = part.providerMetadata;
+  const value = metadata?.anthropic?.signature ?? metadata?.google?.thoughtSignature;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Reads one part, or fails when the attempt's signal aborts first (a stalled body may never settle). */
+function readOrAbort(
+  reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart>,
+  signal: AbortSignal,
+): Promise<ReadableStreamReadResult<LanguageModelV4StreamPart>> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    reader.read().then(
+      (result) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function* streamAttempt(
+  endpoint: ProviderEndpoint,
+  target: ModelTarget,
+  request: ModelRequest,
+  key: string,
+  baseFetch: FetchFunction,
+): AsyncGenerator<ModelStreamEvent> {
+  const control = new AttemptControl(request.timers, request.signal);
+  const facts: AttemptFacts = { target, observation: {}, control, key, outputReachedCaller: false };
+  const fetch = observedFetch(baseFetch, facts.observation, () => control.headersArrived());
+  let reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart> | undefined;
+  try {
+    const model = createLanguageModel(endpoint, target.model, key, fetch);
+    const tools = toSdkTools(request.tools);
+    let result: Awaited<ReturnType<typeof model.doStream>>;
+    try {
+      result = await model.doStream({
+        prompt: toSdkPrompt(endpoint, request.messages),
+        ...(tools === undefined ? {} : { tools }),
+        ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
+        abortSignal: control.signal,
+      });
+    } catch (error) {
+      yield { type: "failure", failure: failureFromThrown(facts, error) };
+      return;
+    }
+    reader = result.stream.getReader();
+    const warnings: string[] = [];
+    let finish: Extract<LanguageModelV4StreamPart, { type: "finish" }> | undefined;
+    let endedWithoutFinish = false;
+    for (;;) {
+      let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
+      try {
+        next = await readOrAbort(reader, control.signal);
+      } catch (error) {
+        const code = transportCodeOf(error);
+        yield {
+          type: "failure",
+          failure: failureFrom(facts, {
+            streamProblem: "truncated",
+            ...(code === undefined ? {} : { transportCode: code }),
+            message: `stream broke: ${error instanceof Error ? error.message : String(error)}`,
+          }),
+        };
+        return;
+      }
+      if (next.done) break;
+      const part = next.value;
+      switch (part.type) {
+        case "text-delta":
+          if (part.delta === "") break;
+          control.contentArrived();
+          facts.outputReachedCaller = true;
+          yield { type: "text-delta", text: part.delta };
+          break;
+        case "reasoning-delta": {
+          const signature = signatureOf(part);
+          if (part.delta === "" && signature === undefined) break;
+          control.contentArrived();
+          facts.outputReachedCaller = true;
+          yield {
+            type: "reasoning-delta",
+            text: part.delta,
+            ...(signature === undefined ? {} : { signature }),
+          };
+          break;
+        }
+        case "tool-call": {
+          const input = parseToolInput(part.input);
+          if (!input.ok) {
+            yield {
+              type: "failure",
+              failure: failureFrom(facts, {
+                streamProblem: "malformed",
+                message: `tool call ${part.toolName} has arguments that are not JSON`,
+              }),
+            };
+            return;
+          }
+          const signature = signatureOf(part);
+          control.contentArrived();
+          facts.outputReachedCaller = true;
+          yield {
+            type: "tool-call",
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            input: input.value,
+            ...(signature === undefined ? {} : { signature }),
+          };
+          break;
+        }
+        case "finish":
+          finish = part;
+          break;
+        case "error": {
+          const sorted = sortStreamError(part.error);
+          if (sorted.kind === "ended-without-finish") {
+            endedWithoutFinish = true;
+            break;
+          }
+          if (sorted.kind === "malformed-event" && warnings.length === 0) {
+            warnings.push(`skipped one malformed event: ${sorted.message}`);
+            break;
+          }
+          yield {
+            type: "failure",
+            failure: failureFrom(
+              facts,
+              sorted.kind === "malformed-event"
+                ? { streamProblem: "malformed", message: `more than one malformed event: ${sorted.message}` }
+                : {
+                    streamProblem: "error-event",
+                    ...(sorted.body === undefined ? {} : { body: sorted.body }),
+                    message: sorted.message,
+                  },
+            ),
+          };
+          return;
+        }
+        default:
+          break;
+      }
+    }
+    if (finish === undefined || endedWithoutFinish || finish.finishReason.raw === undefined) {
+      yield {
+        type: "failure",
+        failure: failureFrom(facts, {
+          streamProblem: "truncated",
+          message: "stream ended without a finish event",
+        }),
+      };
+      return;
+    }
+    yield {
+      type: "finish",
+      finishReason: toFinishReason(finish.finishReason.unified),
+      usage: {
+        inputTokens: finish.usage.inputTokens.total ?? 0,
+        outputTokens: finish.usage.outputTokens.total ?? 0,
+      },
+      ...(warnings.length === 0 ? {} : { warnings }),
+    };
+  } finally {
+    control.dispose();
+    reader?.cancel().catch(() => {});
+  }
+}
+
+/** Creates the ModelCaller that talks to real providers (and the simulator) over HTTP. */
+export function createSdkModelCaller(options: SdkModelCallerOptions): ModelCaller {
+  const endpoints = new Map(options.endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  return {
+    stream(target: ModelTarget, request: ModelRequest): AsyncIterable<ModelStreamEvent> {
+      const endpoint = endpoints.get(target.provider);
+      if (endpoint === undefined) throw new Error(`no provider named '${target.provider}' is configured`);
+      const key =
+        options.apiKey(target.provider, target.credentialId) ??
+        (endpoint.quirks.keyless === true ? "none" : undefined);
+      if (key === undefined) {
+        throw new Error(
+          `credential '${target.credentialId}' of provider '${target.provider}' has no API key`,
+        );
+      }
+      return streamAttempt(endpoint, target, request, key, baseFetch);
+    },
+  };
+}
