@@ -175,6 +175,13 @@ export const classificationRules: readonly ClassificationRule[] = [
     matches: (f) => /credit balance is too low|insufficient balance|insufficient credits/i.test(message(f)),
   },
   {
+    id: "content-policy-message",
+    reason: "content_policy",
+    seenFrom:
+      'OpenAI "Your request was rejected as a result of our safety system"; "Invalid prompt: your prompt was flagged as potentially violating our usage policy"',
+    matches: (f) => /rejected as a result of our safety system|flagged as potentially violating/i.test(message(f)),
+  },
+  {
     id: "model-not-found-message",
     reason: "model_not_found",
     seenFrom: "Ollama 404 \"model 'x' not found\"",
