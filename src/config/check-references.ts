@@ -12,19 +12,7 @@ export function checkReferences(file: string, config: BatonConfig): void {
     const presetName = provider.preset ?? name;
     const preset = findPreset(presetName);
     if (provider.preset !== undefined && preset === undefined) {
-      const known = [
-        "openai",
-        "anthropic",
-        "google",
-        "deepseek",
-        "moonshot",
-        "openrouter",
-        "groq",
-        "mistral",
-        "ollama",
-        "vllm",
-        "llamacpp",
-      ];
+      const known = providerPresets.map((candidate) => candidate.id);
       throw new ConfigError(
         file,
         `providers.${name}.preset`,

@@ -179,7 +179,8 @@ export const classificationRules: readonly ClassificationRule[] = [
     reason: "content_policy",
     seenFrom:
       'OpenAI "Your request was rejected as a result of our safety system"; "Invalid prompt: your prompt was flagged as potentially violating our usage policy"',
-    matches: (f) => /rejected as a result of our safety system|flagged as potentially violating/i.test(message(f)),
+    matches: (f) =>
+      /rejected as a result of our safety system|flagged as potentially violating/i.test(message(f)),
   },
   {
     id: "model-not-found-message",
