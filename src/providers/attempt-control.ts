@@ -13,6 +13,7 @@ export class AttemptControl {
   #connect: NodeJS.Timeout | undefined;
   #content: NodeJS.Timeout | undefined;
   #fired: TimerName | undefined;
+  #firedAfterMs: number | undefined;
 
   constructor(timers: ModelTimers | undefined, callerSignal: AbortSignal | undefined) {
     this.#timers = timers ?? {};
@@ -38,6 +39,11 @@ export class AttemptControl {
       : undefined;
   }
 
+  /** How long the timer that fired had been set for. */
+  get firedAfterMs(): number | undefined {
+    return this.#firedAfterMs;
+  }
+
   /** True when the caller cancelled (not a deadline). */
   get callerAborted(): boolean {
     return this.#callerSignal?.aborted === true && this.firedTimer !== "deadline";
@@ -46,7 +52,10 @@ export class AttemptControl {
   #arm(name: TimerName, ms: number | undefined): NodeJS.Timeout | undefined {
     if (ms === undefined || !Number.isFinite(ms) || ms <= 0) return undefined;
     const timer = setTimeout(() => {
-      this.#fired ??= name;
+      if (this.#fired === undefined) {
+        this.#fired = name;
+        this.#firedAfterMs = ms;
+      }
       this.#controller.abort(new Error(`${name} timer fired after ${ms} ms`));
     }, ms);
     timer.unref();

@@ -70,7 +70,7 @@ function failureFrom(
       : { ...detail.body, message: redactSecrets(detail.body.message, facts.key) };
   const summary =
     timer !== undefined
-      ? `${timer} timer fired`
+      ? `${timer} timer fired${control.firedAfterMs === undefined ? "" : ` after ${control.firedAfterMs} ms`}`
       : aborted
         ? "aborted by the caller"
         : [
