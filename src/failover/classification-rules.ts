@@ -138,6 +138,12 @@ export const classificationRules: readonly ClassificationRule[] = [
       geminiErrorReasons(f).includes("API_KEY_INVALID"),
   },
   {
+    id: "gemini-unregistered-caller",
+    reason: "auth",
+    seenFrom: 'Gemini 403 PERMISSION_DENIED "Method doesn\'t allow unregistered callers" (no API key sent)',
+    matches: (f) => grpc(f) === "PERMISSION_DENIED" && /unregistered callers/i.test(message(f)),
+  },
+  {
     id: "permission-code",
     reason: "permission",
     seenFrom: "Anthropic permission_error, Gemini PERMISSION_DENIED",
@@ -147,7 +153,9 @@ export const classificationRules: readonly ClassificationRule[] = [
     id: "model-not-found-code",
     reason: "model_not_found",
     seenFrom: "OpenAI model_not_found, Anthropic not_found_error, Gemini NOT_FOUND",
-    matches: (f) => hasAny(f, ["model_not_found", "not_found_error"]) || grpc(f) === "NOT_FOUND",
+    // OpenAI answers 403 with code model_not_found when the project lacks access: that is permission.
+    matches: (f) =>
+      f.status !== 403 && (hasAny(f, ["model_not_found", "not_found_error"]) || grpc(f) === "NOT_FOUND"),
   },
   {
     id: "gemini-unavailable",
@@ -181,6 +189,12 @@ export const classificationRules: readonly ClassificationRule[] = [
       'OpenAI "Your request was rejected as a result of our safety system"; "Invalid prompt: your prompt was flagged as potentially violating our usage policy"',
     matches: (f) =>
       /rejected as a result of our safety system|flagged as potentially violating/i.test(message(f)),
+  },
+  {
+    id: "auth-message",
+    reason: "auth",
+    seenFrom: 'Gemini 400 "API key not valid. Please pass a valid API key." without an ErrorInfo detail',
+    matches: (f) => /api key not valid/i.test(message(f)),
   },
   {
     id: "model-not-found-message",

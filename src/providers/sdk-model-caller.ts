@@ -283,7 +283,8 @@ async function* streamAttempt(
           break;
       }
     }
-    if (finish === undefined || endedWithoutFinish || finish.finishReason.raw === undefined) {
+    // The SDKs report a stream that ended before its terminal event as finish reason "interrupted".
+    if (finish === undefined || endedWithoutFinish || finish.finishReason.unified === "interrupted") {
       yield {
         type: "failure",
         failure: failureFrom(facts, {
