@@ -1,0 +1,90 @@
+// Adapter overhead: the same streamed chat completion against the simulator, once through
+// Baton's adapter (AI SDK doStream + timers + fact recording) and once with plain fetch and a
+// minimal SSE parser, interleaved in one process so both see the same machine state.
+import { performance } from "node:perf_hooks";
+import { createSdkModelCaller } from "../src/providers/sdk-model-caller.ts";
+import { resolveEndpoint } from "../src/providers/provider-endpoint.ts";
+import { startSimulator } from "../src/simulator/index.ts";
+import { type BenchTable, percentile } from "./table.ts";
+
+const calls = Number(process.env.BATON_BENCH_CALLS ?? 2000);
+const warmup = 200;
+
+async function plainFetchCall(url: string): Promise<string> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer bench-key" },
+    body: JSON.stringify({
+      model: "bench-model",
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: "user", content: "hi" }],
+    }),
+  });
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let text = "";
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let boundary = buffer.indexOf("\n\n");
+    while (boundary !== -1) {
+      const event = buffer.slice(0, boundary);
+      buffer = buffer.slice(boundary + 2);
+      boundary = buffer.indexOf("\n\n");
+      const data = event.startsWith("data: ") ? event.slice(6) : "";
+      if (data === "" || data === "[DONE]") continue;
+      const parsed = JSON.parse(data) as { choices?: { delta?: { content?: string } }[] };
+      text += parsed.choices?.[0]?.delta?.content ?? "";
+    }
+  }
+  return text;
+}
+
+export async function run(): Promise<BenchTable[]> {
+  const simulator = await startSimulator();
+  try {
+    const endpoint = resolveEndpoint({ id: "deepseek", baseUrl: simulator.baseUrl("deepseek", "openai-chat") });
+    const caller = createSdkModelCaller({ endpoints: [endpoint], apiKey: () => "bench-key" });
+    const target = { provider: "deepseek", api: "openai-chat" as const, model: "bench-model", credentialId: "bench" };
+    const plainUrl = `${simulator.baseUrl("deepseek", "openai-chat")}/chat/completions`;
+    const adapterCall = async (): Promise<string> => {
+      let text = "";
+      for await (const event of caller.stream(target, { messages: [{ role: "user", content: "hi" }] })) {
+        if (event.type === "text-delta") text += event.text;
+        if (event.type === "failure") throw new Error(event.failure.message);
+      }
+      return text;
+    };
+    const adapterMs: number[] = [];
+    const plainMs: number[] = [];
+    for (let index = 0; index < warmup + calls; index += 1) {
+      // Alternate which goes first so neither always runs on a warmer machine.
+      const order = index % 2 === 0 ? ["adapter", "plain"] : ["plain", "adapter"];
+      for (const which of order) {
+        const started = performance.now();
+        const text = which === "adapter" ? await adapterCall() : await plainFetchCall(plainUrl);
+        const elapsed = performance.now() - started;
+        if (text.length === 0) throw new Error(`${which} call returned no text`);
+        if (index >= warmup) (which === "adapter" ? adapterMs : plainMs).push(elapsed);
+      }
+      if (index % 100 === 0) simulator.reset();
+    }
+    const p50Added = percentile(adapterMs, 50) - percentile(plainMs, 50);
+    const p99Added = percentile(adapterMs, 99) - percentile(plainMs, 99);
+    return [
+      {
+        title: "Adapter overhead per streamed call (OpenAI Chat Completions on loopback)",
+        command: "npm run bench -- adapter",
+        columns: ["path", "calls", "p50 ms", "p99 ms"],
+        rows: [
+          ["plain fetch + SSE parsing", plainMs.length, percentile(plainMs, 50), percentile(plainMs, 99)],
+          ["Baton adapter (AI SDK doStream)", adapterMs.length, percentile(adapterMs, 50), percentile(adapterMs, 99)],
+          ["added by the adapter", "", p50Added, p99Added],
+        ],
+        notes: [`Goal: under 0.3 ms added at p50. Measured: ${p50Added.toFixed(3)} ms.`],
+      },
+    ];
+  } finally {
+    await simulator.close();
+  }
+}
