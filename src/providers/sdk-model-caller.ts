@@ -1,8 +1,9 @@
 // The ModelCaller over the AI SDK provider packages: one `doStream` per attempt, Baton's
 // fetch injected (no retries underneath), timers per attempt, and every way an attempt can
 // go wrong turned into a `failure` event that keeps the raw facts. It decides nothing.
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { ReadableStreamDefaultReader, ReadableStreamReadResult } from "node:stream/web";
-import { APICallError, type LanguageModelV4StreamPart } from "@ai-sdk/provider";
+import { APICallError, type LanguageModelV4, type LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { AttemptControl } from "./attempt-control.ts";
 import { createLanguageModel, type FetchFunction } from "./create-language-model.ts";
 import { parseErrorBody } from "./error-body.ts";
@@ -138,62 +139,76 @@ function signatureOf(part: {
   return typeof value === "string" ? value : undefined;
 }
 
-/** Reads one part, or fails when the attempt's signal aborts first (a stalled body may never settle). */
-function readOrAbort(
+/**
+ * Reads one part. When the attempt's signal aborts, the reader is cancelled so a read that
+ * would never settle (a stalled body) resolves, and the abort reason is thrown instead.
+ */
+async function readPart(
   reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart>,
   signal: AbortSignal,
 ): Promise<ReadableStreamReadResult<LanguageModelV4StreamPart>> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    reader.read().then(
-      (result) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(result);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+  const next = await reader.read();
+  if (signal.aborted) throw signal.reason;
+  return next;
+}
+
+/**
+ * The facts of the attempt whose request is being sent. SDK model objects are built once per
+ * (provider, model, key) and share one fetch, which finds its attempt here.
+ */
+const currentAttempt = new AsyncLocalStorage<AttemptFacts>();
+
+/** The fetch every cached SDK model uses: observes the exchange for the attempt in progress. */
+function attemptAwareFetch(baseFetch: FetchFunction): FetchFunction {
+  return (input, init) => {
+    const facts = currentAttempt.getStore();
+    if (facts === undefined) return baseFetch(input, init);
+    return observedFetch(baseFetch, facts.observation, () => facts.control.headersArrived())(input, init);
+  };
 }
 
 async function* streamAttempt(
+  model: LanguageModelV4,
   endpoint: ProviderEndpoint,
   target: ModelTarget,
   request: ModelRequest,
   key: string,
-  baseFetch: FetchFunction,
 ): AsyncGenerator<ModelStreamEvent> {
   const control = new AttemptControl(request.timers, request.signal);
   const facts: AttemptFacts = { target, observation: {}, control, key, outputReachedCaller: false };
-  const fetch = observedFetch(baseFetch, facts.observation, () => control.headersArrived());
   let reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart> | undefined;
   try {
-    const model = createLanguageModel(endpoint, target.model, key, fetch);
     const tools = toSdkTools(request.tools);
     let result: Awaited<ReturnType<typeof model.doStream>>;
     try {
-      result = await model.doStream({
-        prompt: toSdkPrompt(endpoint, request.messages),
-        ...(tools === undefined ? {} : { tools }),
-        ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
-        abortSignal: control.signal,
-      });
+      result = await currentAttempt.run(facts, () =>
+        model.doStream({
+          prompt: toSdkPrompt(endpoint, request.messages),
+          ...(tools === undefined ? {} : { tools }),
+          ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
+          abortSignal: control.signal,
+        }),
+      );
     } catch (error) {
       yield { type: "failure", failure: failureFromThrown(facts, error) };
       return;
     }
     reader = result.stream.getReader();
+    const streamReader = reader;
+    control.signal.addEventListener(
+      "abort",
+      () => streamReader.cancel(control.signal.reason).catch(() => {}),
+      {
+        once: true,
+      },
+    );
     const warnings: string[] = [];
     let finish: Extract<LanguageModelV4StreamPart, { type: "finish" }> | undefined;
     let endedWithoutFinish = false;
     for (;;) {
       let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
       try {
-        next = await readOrAbort(reader, control.signal);
+        next = await readPart(reader, control.signal);
       } catch (error) {
         const code = transportCodeOf(error);
         yield {
@@ -312,7 +327,17 @@ async function* streamAttempt(
 /** Creates the ModelCaller that talks to real providers (and the simulator) over HTTP. */
 export function createSdkModelCaller(options: SdkModelCallerOptions): ModelCaller {
   const endpoints = new Map(options.endpoints.map((endpoint) => [endpoint.id, endpoint]));
-  const baseFetch = options.fetch ?? globalThis.fetch;
+  const fetch = attemptAwareFetch(options.fetch ?? globalThis.fetch);
+  const models = new Map<string, LanguageModelV4>();
+  const modelFor = (endpoint: ProviderEndpoint, model: string, key: string): LanguageModelV4 => {
+    const cacheKey = `${endpoint.id}\u0000${model}\u0000${key}`;
+    let cached = models.get(cacheKey);
+    if (cached === undefined) {
+      cached = createLanguageModel(endpoint, model, key, fetch);
+      models.set(cacheKey, cached);
+    }
+    return cached;
+  };
   return {
     stream(target: ModelTarget, request: ModelRequest): AsyncIterable<ModelStreamEvent> {
       const endpoint = endpoints.get(target.provider);
@@ -325,7 +350,7 @@ export function createSdkModelCaller(options: SdkModelCallerOptions): ModelCalle
           `credential '${target.credentialId}' of provider '${target.provider}' has no API key`,
         );
       }
-      return streamAttempt(endpoint, target, request, key, baseFetch);
+      return streamAttempt(modelFor(endpoint, target.model, key), endpoint, target, request, key);
     },
   };
 }
