@@ -42,17 +42,48 @@ export const providerSchema = z.strictObject({
 
 const modelReference = z.string().regex(/^[^/\s]+\/\S+$/, "a 'provider/model' reference");
 
+const cooldownSchema = z.strictObject({ baseMs: positiveMs.optional(), capMs: positiveMs.optional() });
+
+/**
+ * Failover policy knobs. Everything is optional: defaults live in src/failover/policy.ts
+ * (`defaultPolicy`), so the library and the config file cannot disagree.
+ */
 export const policySchema = z.strictObject({
-  deadlineMs: positiveMs.default(120_000),
-  maxAttempts: z.number().int().min(1).max(100).default(8),
-  maxRetriesPerTarget: z.number().int().min(0).max(10).default(2),
-  waitBudgetMs: z.number().int().min(0).default(10_000),
-  backoffBaseMs: positiveMs.default(250),
-  backoffCapMs: positiveMs.default(8_000),
-  breakerThreshold: z.number().int().min(1).default(3),
-  commitMode: z.enum(["forward", "hold"]).default("forward"),
-  fallbackOnContentPolicy: z.boolean().default(false),
-  fallbackOnInvalidRequest: z.boolean().default(false),
+  deadlineMs: positiveMs.optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  maxRetriesPerTarget: z.number().int().min(0).max(10).optional(),
+  waitBudgetMs: z.number().int().min(0).optional(),
+  backoff: z
+    .strictObject({
+      baseMs: positiveMs.optional(),
+      capMs: positiveMs.optional(),
+      fastMs: positiveMs.optional(),
+    })
+    .optional(),
+  cooldowns: z
+    .strictObject({
+      rate_limit: cooldownSchema.optional(),
+      quota_exhausted: cooldownSchema.optional(),
+      billing: cooldownSchema.optional(),
+      auth: cooldownSchema.optional(),
+      permission: cooldownSchema.optional(),
+      model_not_found: cooldownSchema.optional(),
+    })
+    .optional(),
+  breaker: z
+    .strictObject({
+      threshold: z.number().int().min(1).optional(),
+      providerThreshold: z.number().int().min(1).optional(),
+      windowMs: positiveMs.optional(),
+      baseMs: positiveMs.optional(),
+      capMs: positiveMs.optional(),
+      probeLeaseMs: positiveMs.optional(),
+    })
+    .optional(),
+  commitMode: z.enum(["forward", "hold"]).optional(),
+  allowFallbackOnContentPolicy: z.boolean().optional(),
+  allowFallbackOnInvalidRequest: z.boolean().optional(),
+  /** Default per-attempt timers; a model's own `timers` override them field by field. */
   timers: timersSchema.default({ connectMs: 10_000, firstTokenMs: 60_000, idleMs: 30_000 }),
 });
 

@@ -26,7 +26,7 @@ function errorOf(raw: unknown): string {
 describe("config validation", () => {
   it("accepts a minimal config and fills in defaults", () => {
     const config = validateConfig(file, valid());
-    expect(config.policy.commitMode).toBe("forward");
+    expect(config.policy.timers.firstTokenMs).toBe(60_000);
     expect(config.sessions.durability).toBe("turn-end");
     expect(() => checkReferences(file, config)).not.toThrow();
   });

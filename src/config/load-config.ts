@@ -74,7 +74,7 @@ function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
     return ["connectMs", "firstTokenMs", "idleMs"];
   if (first === "providers" && third === "models") return ["timers", "contextWindow", "acceptsPrefill"];
   if (first === "policy" && path[1] === "timers") return ["connectMs", "firstTokenMs", "idleMs"];
-  if (first === "policy") return Object.keys(configSchema.shape.policy.unwrap().shape);
+  if (first === "policy" && path.length === 1) return Object.keys(configSchema.shape.policy.unwrap().shape);
   if (first === "sessions") return ["dir", "durability"];
   if (first === "health") return ["file"];
   return [];

@@ -76,7 +76,7 @@ function failureFrom(
         ? "aborted by the caller"
         : [
             status === undefined ? undefined : `HTTP ${status}`,
-            body?.type ?? body?.code ?? body?.status,
+            body?.code ?? body?.type ?? body?.status,
             body?.message ?? detail.message,
           ]
             .filter((part) => part !== undefined && part !== "")
