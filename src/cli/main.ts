@@ -2,10 +2,12 @@
 // to exit codes. Each subcommand lives in its own module under src/cli/commands/.
 import type { Command, CommandIo } from "./command.ts";
 import { UsageError } from "./command.ts";
+import { runCommand } from "./commands/run.ts";
+import { sessionsCommand } from "./commands/sessions.ts";
 import { simulateCommand } from "./commands/simulate.ts";
 import { ExitCode } from "./exit-codes.ts";
 
-const commands: readonly Command[] = [simulateCommand];
+const commands: readonly Command[] = [runCommand, sessionsCommand, simulateCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

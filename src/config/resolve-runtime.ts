@@ -82,16 +82,29 @@ export function resolveRuntime(file: string, config: BatonConfig, env: NodeJS.Pr
           .filter((endpoint) => used.has(endpoint.id))
           .map((endpoint) => {
             const credentials = config.providers[endpoint.id]?.credentials ?? [];
-            const listed = credentials.length > 0 ? credentials.map((credential) => credential.id) : ["none"];
-            return {
-              id: endpoint.id,
-              api: endpoint.api,
-              credentials: listed.map((id) => {
-                const qualified = qualifiedCredentialId(endpoint.id, id);
-                const key = keyOf(endpoint.id, qualified);
-                return { id: qualified, ...(key === undefined ? {} : { revision: keyRevision(key) }) };
-              }),
-            };
+            if (credentials.length === 0)
+              return {
+                id: endpoint.id,
+                api: endpoint.api,
+                credentials: [{ id: qualifiedCredentialId(endpoint.id, "none") }],
+              };
+            // Credentials whose key is not set are left out; a provider with none left is a config error.
+            const usable = credentials.flatMap((credential) => {
+              const qualified = qualifiedCredentialId(endpoint.id, credential.id);
+              const key = keyOf(endpoint.id, qualified);
+              return key === undefined ? [] : [{ id: qualified, revision: keyRevision(key) }];
+            });
+            if (usable.length === 0) {
+              const variables = credentials.map((credential) =>
+                credential.apiKeyEnv === undefined ? "apiKey" : `$${credential.apiKeyEnv}`,
+              );
+              throw new ConfigError(
+                file,
+                `providers.${endpoint.id}.credentials`,
+                `no key for any credential of '${endpoint.id}' (chain '${chainName}' uses it): ${variables.join(", ")} ${variables.length === 1 ? "is" : "are"} not set`,
+              );
+            }
+            return { id: endpoint.id, api: endpoint.api, credentials: usable };
           }),
         candidates: references.map((reference) => {
           const slash = reference.indexOf("/");

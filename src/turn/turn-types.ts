@@ -1,0 +1,76 @@
+// The turn runner's inputs and outputs (types only): what a caller passes to run one turn,
+// the parts it is composed from, and the result it gets back.
+import type { RuntimeConfig } from "../config/resolve-runtime.ts";
+import type { Clock } from "../failover/clock.ts";
+import type { AttemptReport } from "../failover/failover-result.ts";
+import type { FailoverPolicyInput } from "../failover/policy.ts";
+import type { HealthRegistry } from "../health/health-registry.ts";
+import type { ConversationMessage } from "../providers/conversation.ts";
+import type { FinishReason, ModelCaller, ModelTarget, Usage } from "../providers/model-stream.ts";
+import type { SessionStore } from "../session/session-store.ts";
+import type { Tool } from "./tool.ts";
+import type { TurnEvent } from "./turn-event.ts";
+
+/** The parts a turn is composed from. */
+export interface TurnParts {
+  readonly runtime: RuntimeConfig;
+  readonly caller: ModelCaller;
+  readonly health: HealthRegistry;
+  /** Needed only for turns with a session id. */
+  readonly store?: SessionStore;
+  /** Where a session's trace file lives: `<dir>/<id>.trace.jsonl` (defaults to the store's folder). */
+  readonly traceDir?: string;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+export interface TurnOptions {
+  /** The user's message. */
+  readonly message: string;
+  /** Which configured chain (default: the config's default chain). */
+  readonly chain?: string;
+  /** Persist the turn to this session (created when missing). Without it the turn is stateless. */
+  readonly sessionId?: string;
+  /** Earlier conversation for a stateless turn (a gateway request carries its own history). */
+  readonly history?: readonly ConversationMessage[];
+  /** A system prompt, sent with every step and never persisted. */
+  readonly system?: string;
+  readonly tools?: readonly Tool[];
+  /** Model steps per turn (a tool call and its result make one more step). Default 16. */
+  readonly maxSteps?: number;
+  /** Per-turn policy overrides (e.g. the gateway's commit mode and `canRetract: false`). */
+  readonly policy?: FailoverPolicyInput;
+  readonly signal?: AbortSignal;
+  /** Called for every event, in order (the same events `events` yields). */
+  readonly onEvent?: (event: TurnEvent) => void;
+}
+
+export interface ExecutedToolCall {
+  readonly toolCallId: string;
+  readonly toolName: string;
+  readonly isError: boolean;
+}
+
+export interface TurnResult {
+  readonly turnId: string;
+  readonly sessionId?: string;
+  /** The final answer's text. */
+  readonly text: string;
+  /** The model and credential that produced the final answer. */
+  readonly served: ModelTarget;
+  /** Usage summed over the turn's answering steps; failed attempts are not included. */
+  readonly usage: Usage;
+  readonly finishReason: FinishReason;
+  readonly steps: number;
+  /** Every attempt of every step, failed ones included. */
+  readonly attempts: readonly AttemptReport[];
+  readonly toolCalls: readonly ExecutedToolCall[];
+}
+
+/** A running turn: iterate `events` for progress, await `result` for the outcome. */
+export interface TurnRun {
+  readonly turnId: string;
+  readonly events: AsyncIterable<TurnEvent>;
+  /** Resolves with the answer, or rejects with a TurnError. */
+  readonly result: Promise<TurnResult>;
+}
