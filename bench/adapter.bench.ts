@@ -2,8 +2,8 @@
 // Baton's adapter (AI SDK doStream + timers + fact recording) and once with plain fetch and a
 // minimal SSE parser, interleaved in one process so both see the same machine state.
 import { performance } from "node:perf_hooks";
-import { createSdkModelCaller } from "../src/providers/sdk-model-caller.ts";
 import { resolveEndpoint } from "../src/providers/provider-endpoint.ts";
+import { createSdkModelCaller } from "../src/providers/sdk-model-caller.ts";
 import { startSimulator } from "../src/simulator/index.ts";
 import { type BenchTable, percentile } from "./table.ts";
 
@@ -43,9 +43,17 @@ async function plainFetchCall(url: string): Promise<string> {
 export async function run(): Promise<BenchTable[]> {
   const simulator = await startSimulator();
   try {
-    const endpoint = resolveEndpoint({ id: "deepseek", baseUrl: simulator.baseUrl("deepseek", "openai-chat") });
+    const endpoint = resolveEndpoint({
+      id: "deepseek",
+      baseUrl: simulator.baseUrl("deepseek", "openai-chat"),
+    });
     const caller = createSdkModelCaller({ endpoints: [endpoint], apiKey: () => "bench-key" });
-    const target = { provider: "deepseek", api: "openai-chat" as const, model: "bench-model", credentialId: "bench" };
+    const target = {
+      provider: "deepseek",
+      api: "openai-chat" as const,
+      model: "bench-model",
+      credentialId: "bench",
+    };
     const plainUrl = `${simulator.baseUrl("deepseek", "openai-chat")}/chat/completions`;
     const adapterCall = async (): Promise<string> => {
       let text = "";
@@ -78,7 +86,12 @@ export async function run(): Promise<BenchTable[]> {
         columns: ["path", "calls", "p50 ms", "p99 ms"],
         rows: [
           ["plain fetch + SSE parsing", plainMs.length, percentile(plainMs, 50), percentile(plainMs, 99)],
-          ["Baton adapter (AI SDK doStream)", adapterMs.length, percentile(adapterMs, 50), percentile(adapterMs, 99)],
+          [
+            "Baton adapter (AI SDK doStream)",
+            adapterMs.length,
+            percentile(adapterMs, 50),
+            percentile(adapterMs, 99),
+          ],
           ["added by the adapter", "", p50Added, p99Added],
         ],
         notes: [`Goal: under 0.3 ms added at p50. Measured: ${p50Added.toFixed(3)} ms.`],
