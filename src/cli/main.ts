@@ -2,12 +2,20 @@
 // to exit codes. Each subcommand lives in its own module under src/cli/commands/.
 import type { Command, CommandIo } from "./command.ts";
 import { UsageError } from "./command.ts";
+import { doctorCommand } from "./commands/doctor.ts";
 import { runCommand } from "./commands/run.ts";
 import { sessionsCommand } from "./commands/sessions.ts";
 import { simulateCommand } from "./commands/simulate.ts";
+import { traceCommand } from "./commands/trace.ts";
 import { ExitCode } from "./exit-codes.ts";
 
-const commands: readonly Command[] = [runCommand, sessionsCommand, simulateCommand];
+const commands: readonly Command[] = [
+  runCommand,
+  sessionsCommand,
+  traceCommand,
+  doctorCommand,
+  simulateCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
