@@ -1,4 +1,28 @@
 // Baton's public library API. Kept small: everything exported here is documented in README.md.
+export { checkReferences } from "./config/check-references.ts";
+export { ConfigError } from "./config/config-error.ts";
+export type { BatonConfig } from "./config/config-schema.ts";
+export { loadConfig, validateConfig } from "./config/load-config.ts";
+export { classify } from "./failover/classify.ts";
+export { runWithFailover } from "./failover/engine.ts";
+export { FailoverError } from "./failover/failover-error.ts";
+export type { AttemptReport, FailoverResult } from "./failover/failover-result.ts";
 export type { Failure, FailureReason, FailureScope } from "./failover/failure.ts";
+export { FileHealthRegistry } from "./health/file-health-registry.ts";
+export type { HealthRegistry } from "./health/health-registry.ts";
+export { MemoryHealthRegistry } from "./health/memory-health-registry.ts";
+export type { ConversationMessage, ToolDefinition } from "./providers/conversation.ts";
+export type { ModelCaller, ModelRequest, ModelStreamEvent, ModelTarget } from "./providers/model-stream.ts";
 export type { ProviderFailure } from "./providers/provider-failure.ts";
+export { createSdkModelCaller } from "./providers/sdk-model-caller.ts";
 export type { WireProtocol } from "./providers/wire-protocol.ts";
+export { JsonlSessionStore } from "./session/jsonl-session-store.ts";
+export type { SessionHandle, SessionStore } from "./session/session-store.ts";
+export { loadScenarioFile, type Simulator, startSimulator } from "./simulator/index.ts";
+export type { TraceEvent } from "./trace/trace-event.ts";
+export { type Baton, type BatonOptions, createBaton } from "./turn/create-baton.ts";
+export { runTurn } from "./turn/run-turn.ts";
+export { defineTool, type Tool } from "./turn/tool.ts";
+export { TurnError } from "./turn/turn-error.ts";
+export type { TurnEvent } from "./turn/turn-event.ts";
+export type { TurnOptions, TurnResult, TurnRun } from "./turn/turn-types.ts";
