@@ -18,6 +18,8 @@ export interface RuntimeConfig {
   readonly policy: FailoverPolicyInput;
   /** The chain by name (or the default chain). */
   chain(name?: string): ResolvedChain;
+  /** An ad-hoc chain from `provider/model` references (a gateway request's model and fallbacks). */
+  chainOf(references: readonly string[], name?: string): ResolvedChain;
   /** The key of a credential (`provider:id`), or undefined when its env var is unset. */
   apiKey(provider: string, credentialId: string): string | undefined;
   /** Every credential and where its key comes from, for `baton doctor` (never the key). */
@@ -75,6 +77,28 @@ export function resolveRuntime(file: string, config: BatonConfig, env: NodeJS.Pr
           `no chain named '${name ?? ""}'${didYouMean(name ?? "", known)}; configured: ${known.join(", ") || "none"}`,
         );
       }
+      return this.chainOf(references, chainName);
+    },
+    chainOf(references, chainName = references.join(",")) {
+      const providerNames = Object.keys(config.providers);
+      references.forEach((reference, index) => {
+        const slash = reference.indexOf("/");
+        const provider = slash <= 0 ? reference : reference.slice(0, slash);
+        if (slash <= 0 || slash === reference.length - 1) {
+          throw new ConfigError(
+            file,
+            `${chainName}[${index}]`,
+            `expected a 'provider/model' reference, got '${reference}'`,
+          );
+        }
+        if (config.providers[provider] === undefined) {
+          throw new ConfigError(
+            file,
+            `${chainName}[${index}]`,
+            `unknown provider '${provider}'${didYouMean(provider, providerNames)}; configured: ${providerNames.join(", ") || "none"}`,
+          );
+        }
+      });
       const used = new Set(references.map((reference) => reference.slice(0, reference.indexOf("/"))));
       return {
         name: chainName,

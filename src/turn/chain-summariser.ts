@@ -1,5 +1,6 @@
 // The summariser a turn uses to compact its session after a context overflow: the same chain
 // that serves the turn writes the summary, through the same failover engine.
+import type { ResolvedChain } from "../failover/chain.ts";
 import { classify } from "../failover/classify.ts";
 import { runWithFailover } from "../failover/engine.ts";
 import type { ConversationMessage } from "../providers/conversation.ts";
@@ -29,7 +30,7 @@ function describe(entry: SessionEntry): string | undefined {
   }
 }
 
-export function chainSummariser(parts: TurnParts, chain: string | undefined): Summariser {
+export function chainSummariser(parts: TurnParts, chain: ResolvedChain): Summariser {
   return async (request) => {
     const transcript = request.entries
       .map(describe)
@@ -38,7 +39,7 @@ export function chainSummariser(parts: TurnParts, chain: string | undefined): Su
     const previous =
       request.previousSummary === undefined ? "" : `Earlier summary:\n${request.previousSummary}\n\n`;
     const result = await runWithFailover({
-      chain: parts.runtime.chain(chain),
+      chain,
       policy: parts.runtime.policy,
       health: parts.health,
       caller: parts.caller,

@@ -42,6 +42,13 @@ class TurnExecution {
     this.#options = options;
   }
 
+  #chain(): ReturnType<TurnParts["runtime"]["chain"]> {
+    const { candidates, chain } = this.#options;
+    return candidates === undefined
+      ? this.#parts.runtime.chain(chain)
+      : this.#parts.runtime.chainOf(candidates);
+  }
+
   #now(): number {
     return this.#parts.clock?.now() ?? Date.now();
   }
@@ -84,7 +91,7 @@ class TurnExecution {
 
   async #runSteps(): Promise<TurnResult> {
     // A chain that cannot be used (unknown name, no key set) fails before the session is touched.
-    this.#parts.runtime.chain(this.#options.chain);
+    this.#chain();
     await this.#open();
     const user: ConversationMessage = { role: "user", content: this.#options.message };
     await this.#append({ type: "message", message: user });
@@ -171,7 +178,7 @@ class TurnExecution {
     for (let compactions = 0; ; compactions += 1) {
       try {
         const result = await runWithFailover({
-          chain: this.#parts.runtime.chain(this.#options.chain),
+          chain: this.#chain(),
           policy: { ...this.#parts.runtime.policy, ...this.#options.policy },
           health: this.#parts.health,
           caller: this.#parts.caller,
@@ -203,7 +210,7 @@ class TurnExecution {
   async #compact(why: string): Promise<void> {
     const session = this.#session as SessionHandle;
     this.emit({ type: "compaction-started", at: this.#now(), why });
-    const result = await session.compact(chainSummariser(this.#parts, this.#options.chain), {
+    const result = await session.compact(chainSummariser(this.#parts, this.#chain()), {
       keepRecent: 2,
       ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
     });

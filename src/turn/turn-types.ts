@@ -29,6 +29,8 @@ export interface TurnOptions {
   readonly message: string;
   /** Which configured chain (default: the config's default chain). */
   readonly chain?: string;
+  /** An ad-hoc chain of `provider/model` references instead of a named one. */
+  readonly candidates?: readonly string[];
   /** Persist the turn to this session (created when missing). Without it the turn is stateless. */
   readonly sessionId?: string;
   /** Earlier conversation for a stateless turn (a gateway request carries its own history). */
