@@ -2,6 +2,8 @@
 // to exit codes. Each subcommand lives in its own module under src/cli/commands/.
 import type { Command, CommandIo } from "./command.ts";
 import { UsageError } from "./command.ts";
+import { chatCommand } from "./commands/chat.ts";
+import { demoCommand } from "./commands/demo.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { runCommand } from "./commands/run.ts";
 import { sessionsCommand } from "./commands/sessions.ts";
@@ -11,9 +13,11 @@ import { ExitCode } from "./exit-codes.ts";
 
 const commands: readonly Command[] = [
   runCommand,
+  chatCommand,
   sessionsCommand,
   traceCommand,
   doctorCommand,
+  demoCommand,
   simulateCommand,
 ];
 

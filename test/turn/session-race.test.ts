@@ -5,9 +5,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startNoteWriter } from "../../src/cli/demo/start-note-writer.ts";
 import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 import type { Baton } from "../../src/turn/create-baton.ts";
-import { startBackgroundWriter } from "../support/background-writer.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { batonOver } from "./harness.ts";
 
@@ -46,7 +46,7 @@ describe("the session race", () => {
   it(`${turns} turns on a slow model while another process writes notes and compacts`, async () => {
     const sessionsDir = join(dir.path, ".baton/sessions");
     await (await baton.store.open("race", { create: true })).close();
-    const writer = await startBackgroundWriter({
+    const writer = await startNoteWriter({
       dir: sessionsDir,
       id: "race",
       everyMs: 50,

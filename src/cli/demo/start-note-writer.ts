@@ -1,22 +1,23 @@
-// Starts the note-writer (src/cli/demo/note-writer.ts) in a real child process and collects
-// what it acknowledged; stop() ends it with SIGTERM and resolves once it has exited.
+// Starts the note-writer (note-writer.ts beside this file) in a real child process and collects
+// what it acknowledged; stop() ends it with SIGTERM and resolves once it has exited. Used by
+// `baton demo` and the session-race tests.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const script = fileURLToPath(new URL("../../src/cli/demo/note-writer.ts", import.meta.url));
+const script = fileURLToPath(new URL("./note-writer.ts", import.meta.url));
 
-export interface BackgroundWriter {
+export interface NoteWriter {
   readonly notes: string[];
   readonly compactions: boolean[];
   stop(): Promise<void>;
 }
 
-export async function startBackgroundWriter(options: {
+export async function startNoteWriter(options: {
   dir: string;
   id: string;
   everyMs: number;
   compactEveryMs: number;
-}): Promise<BackgroundWriter> {
+}): Promise<NoteWriter> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
