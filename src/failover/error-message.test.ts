@@ -84,4 +84,37 @@ describe("error message pieces", () => {
       "  attempt 1 openai/gpt-5.5 via openai:work, 120ms: server_error (attempt): HTTP 502 Bad Gateway",
     ]);
   });
+
+  it("says a model cooled by this turn was skipped again, and collapses repeated phrases", () => {
+    const failure = (attempt: number, at: number) => ({
+      type: "failure" as const,
+      attempt,
+      targetIndex: 0,
+      failure: { reason: "overloaded" as const, scope: "model" as const, message: "529" },
+      at,
+      ms: 10,
+      outputReachedCaller: false,
+    });
+    const skip = {
+      type: "skip" as const,
+      skip: {
+        targetIndex: 0,
+        why: "cooling" as const,
+        key: { kind: "model" as const, provider: "openai", model: "gpt-5.5" },
+        until: now + 60_000,
+        reason: "overloaded" as const,
+      },
+    };
+    const message = errorMessage({
+      cause: { kind: "exhausted" },
+      narrative: [failure(1, now), skip, failure(2, now + 1_000), skip],
+      targets,
+      policy: resolvePolicy(),
+      now,
+    });
+    const first = message.split("\n")[0];
+    expect(first).toBe(
+      "openai/gpt-5.5 overloaded (x2); openai/gpt-5.5 skipped again (openai/gpt-5.5 cooling) (x2)",
+    );
+  });
 });

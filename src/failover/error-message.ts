@@ -157,6 +157,9 @@ function skipGroupPhrase(
   const models = [...new Set(targets.map((target) => modelLabel(target.target)))];
   const candidates = new Set(targets.map((target) => target.candidateIndex)).size;
   if (first.key !== undefined && cooledThisTurn.has(healthKeyId(first.key))) {
+    // A model-level key cooled by this turn's own failure: the same model again, not "more" candidates.
+    if (first.key.model !== undefined)
+      return `${models.join(", ")} skipped again (${healthKeyLabel(first.key)} cooling)`;
     return `skipped ${candidates} more ${first.key.provider} candidate${candidates === 1 ? "" : "s"}`;
   }
   if (first.why === "context-window") return `${models.join(", ")} skipped (context window not larger)`;
@@ -254,13 +257,20 @@ export function errorSummary(input: ErrorMessageInput): string {
       own !== undefined && own.type === "failure"
         ? failurePhrase(stopping, input.targets[own.targetIndex] as ExpandedTarget, own.at, own.ms, input.now)
         : failurePhrase(stopping, input.targets[0] as ExpandedTarget, input.now, 0, input.now);
-    const before = narrativePhrases(input, earlier).phrases;
+    const before = collapseRepeats(narrativePhrases(input, earlier).phrases);
     return before.length === 0 ? lead : `${lead}; before that: ${before.join("; ")}`;
   }
   const { phrases, announced } = narrativePhrases(input, input.narrative);
   const end = tail(input, announced);
   if (end !== undefined) phrases.push(end);
-  return phrases.join("; ");
+  return collapseRepeats(phrases).join("; ");
+}
+
+/** A turn that waited and retried can say the same thing many times: say it once, with a count. */
+function collapseRepeats(phrases: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const phrase of phrases) counts.set(phrase, (counts.get(phrase) ?? 0) + 1);
+  return [...counts].map(([phrase, count]) => (count === 1 ? phrase : `${phrase} (x${count})`));
 }
 
 /** The lines after the first: every attempt and skip. */
