@@ -85,6 +85,8 @@ class OutputBuilder {
         toolCallId: event.toolCallId,
         toolName: event.toolName,
         input: event.input,
+        // Gemini binds a thought signature to the call; it must be replayed to Gemini with it.
+        ...(event.signature === undefined ? {} : { signature: event.signature }),
       };
       this.content.push(part);
       this.toolCalls.push(part);

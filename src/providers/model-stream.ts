@@ -25,6 +25,8 @@ export interface ModelRequest {
   readonly messages: readonly ConversationMessage[];
   readonly tools?: readonly ToolDefinition[];
   readonly maxOutputTokens?: number;
+  /** Ask the model to reason first (Anthropic thinking, Gemini thinking, OpenAI reasoning effort). */
+  readonly reasoning?: "low" | "medium" | "high";
   readonly timers?: ModelTimers;
   /** The caller's abort signal (turn deadline or cancellation). */
   readonly signal?: AbortSignal;

@@ -186,6 +186,7 @@ async function* streamAttempt(
           prompt: toSdkPrompt(endpoint, request.messages),
           ...(tools === undefined ? {} : { tools }),
           ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
+          ...(request.reasoning === undefined ? {} : { reasoning: request.reasoning }),
           abortSignal: control.signal,
         }),
       );

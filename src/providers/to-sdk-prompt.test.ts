@@ -54,6 +54,33 @@ describe("toSdkPrompt", () => {
     expect(toolCallIdFor(anthropic, "call:1/x")).toBe("call_1_x");
   });
 
+  it("keeps a Gemini thought signature on Gemini's own function calls only", () => {
+    const fromGoogle: ConversationMessage[] = [
+      { role: "user", content: "weather in Paris?" },
+      {
+        role: "assistant",
+        origin: { provider: "google", api: "google-gemini", model: "gemini-x" },
+        content: [
+          { type: "tool-call", toolCallId: "g1", toolName: "weather", input: {}, signature: "thought-sig" },
+        ],
+      },
+      { role: "tool", toolCallId: "g1", toolName: "weather", output: "18C" },
+    ];
+    const callIn = (endpoint: typeof google) =>
+      toSdkPrompt(endpoint, fromGoogle).find((message) => message.role === "assistant")?.content[0];
+    expect(callIn(google)).toMatchObject({
+      providerOptions: { google: { thoughtSignature: "thought-sig" } },
+    });
+    expect(callIn(anthropic)).not.toHaveProperty("providerOptions");
+  });
+
+  it("rewrites Kimi-style ids (functions.name:0) for Anthropic, leaving ids other targets accept", () => {
+    const openai = resolveEndpoint({ id: "openai" });
+    expect(toolCallIdFor(anthropic, "functions.get_weather:0")).toBe("functions_get_weather_0");
+    expect(toolCallIdFor(openai, "functions.get_weather:0")).toBe("functions.get_weather:0");
+    expect(toolCallIdFor(mistral, "a1B2c3D4e")).toBe("a1B2c3D4e");
+  });
+
   it("drops an assistant message whose only content was foreign reasoning", () => {
     const prompt = toSdkPrompt(google, [
       { role: "user", content: "hi" },

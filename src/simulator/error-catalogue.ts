@@ -255,17 +255,19 @@ const entries: readonly CatalogueEntry[] = [
       ),
   },
   {
-    // Generic 400 for requests the simulator cannot read (bad JSON, missing model/messages).
+    // Generic 400 for requests the simulator cannot read (bad JSON, missing model/messages), and
+    // for conversations it refuses (request-validation.ts words each one and names its param).
     id: "openai.invalid_request",
     family: "openai",
     status: 400,
-    summary: "malformed request (served automatically)",
+    summary: "malformed request or refused conversation (served automatically)",
     source: "platform.openai.com/docs/guides/error-codes (400 invalid_request_error)",
     body: (c) =>
       openAiError(
         c.detail ?? "We could not parse the JSON body of your request.",
         "invalid_request_error",
         null,
+        c.param ?? null,
       ),
   },
   {
@@ -506,7 +508,7 @@ const entries: readonly CatalogueEntry[] = [
     id: "anthropic.invalid_request_error",
     family: "anthropic",
     status: 400,
-    summary: "malformed request (served automatically)",
+    summary: "malformed request or refused conversation (served automatically)",
     source: "docs.claude.com/en/api/errors (400 invalid_request_error); wording from claude-code#77525",
     body: (c) => anthropicError(c, "invalid_request_error", c.detail ?? "The request body is not valid JSON"),
   },
@@ -673,7 +675,7 @@ const entries: readonly CatalogueEntry[] = [
     id: "gemini.invalid_argument",
     family: "gemini",
     status: 400,
-    summary: "malformed request (served automatically)",
+    summary: "malformed request or refused conversation (served automatically)",
     source: "ai.google.dev/gemini-api/docs/troubleshooting (400 INVALID_ARGUMENT)",
     body: (c) => geminiError(400, "INVALID_ARGUMENT", c.detail ?? "Invalid JSON payload received."),
   },

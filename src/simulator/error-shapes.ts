@@ -22,6 +22,8 @@ export interface ErrorContext {
   readonly path: string;
   /** A more specific message for the automatic "invalid request" entries. */
   readonly detail?: string;
+  /** OpenAI's `param` for that message (`messages.[3].role`, `input`). */
+  readonly param?: string;
 }
 
 /** Which provider's error conventions an entry follows. */

@@ -1,7 +1,7 @@
 // Handles one generation request end to end: reads and parses the body, counts and logs the
 // call, picks the fault, and answers: a catalogue error, a reset, silence, or the planned
 // reply as a body or a stream shaped by the fault. Also applies the checks a real provider
-// makes on its own (missing key, context window, Anthropic thinking signatures).
+// makes on its own (missing key, the conversation's shape and signatures, context window).
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WireProtocol } from "../providers/wire-protocol.ts";
@@ -9,9 +9,10 @@ import { apiKeyOf, keyHash } from "./credentials.ts";
 import { resolveError } from "./error-catalogue.ts";
 import { type CatalogueEntry, type ErrorContext, type ErrorFamily, maskKey } from "./error-shapes.ts";
 import { selectFault, windowRemainingMs } from "./fault-matching.ts";
-import { planReply, promptTokens, type ReplyPlan, resolveReply, thinkingSignature } from "./reply-plan.ts";
+import { planReply, promptTokens, type ReplyPlan, resolveReply } from "./reply-plan.ts";
 import type { SimulatorLogEntry } from "./request-log.ts";
 import { parseRequest } from "./request-parsing.ts";
+import { validateRequest } from "./request-validation.ts";
 import {
   pause,
   type ResponseHeaders,
@@ -128,6 +129,7 @@ export function errorContext(
     promptChars?: number;
     resetInMs?: number;
     detail?: string;
+    param?: string;
   },
 ): ErrorContext {
   return {
@@ -140,6 +142,7 @@ export function errorContext(
     method: exchange.request.method ?? "GET",
     path: exchange.url.pathname,
     ...(fields.detail === undefined ? {} : { detail: fields.detail }),
+    ...(fields.param === undefined ? {} : { param: fields.param }),
   };
 }
 
@@ -225,7 +228,7 @@ export async function handleGenerate(
     decide(outcome, catalogueEntry.status);
     sendCatalogueError(exchange, catalogueEntry, context);
   };
-  const contextFor = (fields: { resetInMs?: number; detail?: string } = {}): ErrorContext =>
+  const contextFor = (fields: { resetInMs?: number; detail?: string; param?: string } = {}): ErrorContext =>
     errorContext(exchange, { model, apiKey, promptChars: request?.promptChars ?? 0, ...fields });
 
   if (request === undefined) {
@@ -290,22 +293,23 @@ export async function handleGenerate(
       break;
   }
 
+  const rejection = validateRequest(route.api, json, route.provider);
+  if (rejection !== undefined) {
+    const refusal = resolveError(rejection.error, route.api) as CatalogueEntry;
+    fail(
+      refusal,
+      `rejected:${rejection.reason}`,
+      contextFor({
+        detail: rejection.message,
+        ...(rejection.param === undefined ? {} : { param: rejection.param }),
+      }),
+    );
+    return;
+  }
   const reply = resolveReply(state.scenario, route.provider, model);
   if (reply.contextTokens !== undefined && promptTokens(request.promptChars) > reply.contextTokens) {
     const overflow = resolveError("context_overflow", route.api) as CatalogueEntry;
     fail(overflow, `http-error:${overflow.id}`, contextFor());
-    return;
-  }
-  const forged = request.replayedThinking.find(
-    (block) => block.signature !== thinkingSignature(block.thinking),
-  );
-  if (route.api === "anthropic-messages" && forged !== undefined) {
-    const invalid = resolveError("anthropic.invalid_thinking_signature", route.api) as CatalogueEntry;
-    fail(
-      invalid,
-      `http-error:${invalid.id}`,
-      contextFor({ detail: `${forged.path}: Invalid \`signature\` in \`thinking\` block` }),
-    );
     return;
   }
 

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalReplyText, planReply, resolveReply, thinkingSignature, tokenize } from "./reply-plan.ts";
+import {
+  canonicalReplyText,
+  functionCallSignature,
+  planReply,
+  resolveReply,
+  thinkingSignature,
+  tokenize,
+} from "./reply-plan.ts";
 import type { ParsedRequest } from "./request-parsing.ts";
 
 const request = (fields: Partial<ParsedRequest> = {}): ParsedRequest => ({
@@ -12,7 +19,6 @@ const request = (fields: Partial<ParsedRequest> = {}): ParsedRequest => ({
   toolResultAfterLastUser: false,
   endsWithAssistant: false,
   thinkingRequested: false,
-  replayedThinking: [],
   promptChars: 17,
   ...fields,
 });
@@ -60,8 +66,21 @@ describe("reply plan", () => {
       request({ thinkingRequested: true }),
       resolveReply({ reply: { thinkingText: "hmm" } }, "p", "m"),
     );
-    expect(plan.thinking).toEqual({ text: "hmm", tokens: ["hmm"], signature: thinkingSignature("hmm") });
+    expect(plan.thinking).toEqual({
+      text: "hmm",
+      tokens: ["hmm"],
+      signature: thinkingSignature("hmm"),
+      hidden: false,
+    });
     expect(thinkingSignature("hmm")).not.toBe(thinkingSignature("hmm!"));
+  });
+
+  it("thinks without streaming the thoughts when they are hidden (Gemini without includeThoughts)", () => {
+    const reply = resolveReply({ reply: { thinkingText: "hmm" } }, "p", "m");
+    const plan = planReply(request({ thinkingRequested: true, thoughtsHidden: true }), reply);
+    expect(plan.thinking).toMatchObject({ tokens: [], hidden: true });
+    expect(plan.usage.outputTokens).toBe(tokenize(canonicalReplyText).length);
+    expect(functionCallSignature("search")).not.toBe(functionCallSignature("open"));
   });
 
   it("lets provider/model overrides beat model overrides, which beat the scenario reply", () => {

@@ -1,7 +1,8 @@
 // What the simulated model says, as a deterministic function of the request and the
 // scenario: the canonical text (or an echo of the last user message), a tool call when tools
-// are offered and no tool result follows the last user message, an Anthropic thinking block
-// with a signature when thinking is requested, word tokens for streaming, and usage numbers.
+// are offered and no tool result follows the last user message, thinking with a signature when
+// it is requested (an Anthropic thinking block; Gemini thought parts and a signed function
+// call), word tokens for streaming, and usage numbers.
 // Pure; wire-*.ts modules render a plan into each protocol.
 import { createHash } from "node:crypto";
 import type { ParsedRequest } from "./request-parsing.ts";
@@ -40,8 +41,10 @@ export interface PlannedToolCall {
 export interface ReplyPlan {
   readonly thinking?: {
     readonly text: string;
+    /** Empty when the thinking is hidden (Gemini without `includeThoughts`). */
     readonly tokens: readonly string[];
     readonly signature: string;
+    readonly hidden: boolean;
   };
   /** Empty when the reply is a tool call. */
   readonly text: string;
@@ -60,6 +63,20 @@ export function tokenize(text: string): string[] {
 export function thinkingSignature(thinking: string): string {
   return createHash("sha256").update(`baton-simulator-thinking\u0000${thinking}`).digest("base64");
 }
+
+/**
+ * The thought signature the simulator puts on a Gemini function call it makes while thinking
+ * (Gemini binds its opaque signatures to the part that carries them).
+ */
+export function functionCallSignature(name: string): string {
+  return thinkingSignature(`gemini-function-call\u0000${name}`);
+}
+
+/** Signatures Gemini documents as accepted in place of one it issued (history from elsewhere). */
+export const geminiSkipSignatures: readonly string[] = [
+  "skip_thought_signature_validator",
+  "context_engineering_is_the_way_to_go",
+];
 
 /** Prompt tokens as the simulator counts them. */
 export function promptTokens(promptChars: number): number {
@@ -115,11 +132,13 @@ function chunk(text: string, size: number): string[] {
 /** The reply to one request. */
 export function planReply(request: ParsedRequest, reply: ResolvedReply): ReplyPlan {
   const inputTokens = promptTokens(request.promptChars);
+  const hidden = request.thoughtsHidden === true;
   const thinking = request.thinkingRequested
     ? {
         text: reply.thinkingText,
-        tokens: tokenize(reply.thinkingText),
+        tokens: hidden ? [] : tokenize(reply.thinkingText),
         signature: thinkingSignature(reply.thinkingText),
+        hidden,
       }
     : undefined;
   const thinkingTokens = thinking?.tokens.length ?? 0;

@@ -20,7 +20,8 @@ export interface SimulatorLogEntry {
    * What the simulator did: "ok", "http-error:<catalogue id>", "reset-before-headers",
    * "never-answer", "slow-first-token:<ms>", "stall-after:<n>", "cut-after:<n>",
    * "malformed-event:<n>", "missing-terminator", "stream-error:<catalogue id>",
-   * "reject-prefill:<catalogue id>", "invalid-request".
+   * "reject-prefill:<catalogue id>", "invalid-request", "rejected:<reason>" (a conversation
+   * the provider would refuse; see request-validation.ts).
    */
   outcome: string;
   status?: number;

@@ -60,6 +60,22 @@ describe("request parsing", () => {
     ]);
   });
 
+  it("sees Gemini thinking from thinkingConfig, hidden unless includeThoughts", () => {
+    const gemini = (generationConfig: unknown) =>
+      parseRequest("google-gemini", { contents: [], generationConfig }, { model: "g" });
+    expect(gemini({ thinkingConfig: { thinkingBudget: 1024 } })).toMatchObject({
+      ok: true,
+      request: { thinkingRequested: true, thoughtsHidden: true },
+    });
+    expect(gemini({ thinkingConfig: { includeThoughts: true } })).toMatchObject({
+      request: { thinkingRequested: true, thoughtsHidden: false },
+    });
+    expect(gemini({ thinkingConfig: { thinkingBudget: 0 } })).toMatchObject({
+      request: { thinkingRequested: false },
+    });
+    expect(gemini({})).toMatchObject({ request: { thinkingRequested: false } });
+  });
+
   it("refuses what the provider would refuse, in its words", () => {
     expect(parseRequest("openai-chat", { messages: [] })).toEqual({
       ok: false,

@@ -1,16 +1,10 @@
 // Reads a generation request body in any of the four wire protocols into the few facts the
 // simulator's replies and faults depend on: model, streaming, offered tools, the last user
-// text, whether a tool result follows it, whether it ends on an assistant prefill, replayed
-// Anthropic thinking blocks, and the prompt size. Pure; rejects what the provider would
-// reject for being unreadable, with the provider's wording where known.
+// text, whether a tool result follows it, whether it ends on an assistant prefill, whether
+// thinking is asked for, and the prompt size. Pure; rejects what the provider would reject
+// for being unreadable, with the provider's wording where known. Whether the conversation
+// itself is one the provider accepts is request-validation.ts's business.
 import type { WireProtocol } from "../providers/wire-protocol.ts";
-
-export interface ReplayedThinking {
-  /** Where it sits, as Anthropic names it: "messages.1.content.0". */
-  readonly path: string;
-  readonly thinking: string;
-  readonly signature: string;
-}
 
 export interface ParsedRequest {
   readonly model: string;
@@ -23,9 +17,10 @@ export interface ParsedRequest {
   readonly toolResultAfterLastUser: boolean;
   /** The conversation ends with an assistant message that is not a tool call. */
   readonly endsWithAssistant: boolean;
-  /** Anthropic `thinking: {type: "enabled" | "adaptive"}`. */
+  /** Anthropic `thinking: {type: "enabled" | "adaptive"}`; Gemini `thinkingConfig` not off. */
   readonly thinkingRequested: boolean;
-  readonly replayedThinking: readonly ReplayedThinking[];
+  /** Gemini thinks without showing it unless `thinkingConfig.includeThoughts` is set. */
+  readonly thoughtsHidden?: boolean;
   /** Characters of text in the system prompt, every message and every tool result. */
   readonly promptChars: number;
   readonly maxOutputTokens?: number;
@@ -104,7 +99,6 @@ function parseOpenAiChat(body: Json): ParseResult {
       includeUsage: body.stream === true && streamOptions.include_usage === true,
       toolNames: tools,
       thinkingRequested: false,
-      replayedThinking: [],
       ...summarize(turns),
       ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
     },
@@ -140,7 +134,6 @@ function parseOpenAiResponses(body: Json): ParseResult {
       includeUsage: false,
       toolNames: tools,
       thinkingRequested: false,
-      replayedThinking: [],
       ...summarize(turns),
       ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
     },
@@ -154,17 +147,16 @@ function parseAnthropic(body: Json): ParseResult {
   const maxOutputTokens = positiveInt(body.max_tokens);
   if (maxOutputTokens === undefined) return { ok: false, message: "max_tokens: Field required" };
   const turns: Turn[] = [{ role: "system", text: textOf(body.system) }];
-  const replayedThinking: ReplayedThinking[] = [];
-  body.messages.forEach((message, messageIndex) => {
-    if (!isObject(message)) return;
+  for (const message of body.messages) {
+    if (!isObject(message)) continue;
     const blocks =
       typeof message.content === "string" ? [{ type: "text", text: message.content }] : list(message.content);
     let text = "";
     let hasText = false;
     let hasToolResult = false;
     let hasToolUse = false;
-    blocks.forEach((block, blockIndex) => {
-      if (!isObject(block)) return;
+    for (const block of blocks) {
+      if (!isObject(block)) continue;
       if (block.type === "text" && typeof block.text === "string") {
         text += block.text;
         hasText = true;
@@ -172,17 +164,10 @@ function parseAnthropic(body: Json): ParseResult {
         text += textOf(block.content);
         hasToolResult = true;
       } else if (block.type === "tool_use") hasToolUse = true;
-      else if (block.type === "thinking") {
-        replayedThinking.push({
-          path: `messages.${messageIndex}.content.${blockIndex}`,
-          thinking: typeof block.thinking === "string" ? block.thinking : "",
-          signature: typeof block.signature === "string" ? block.signature : "",
-        });
-      }
-    });
+    }
     if (message.role === "assistant") turns.push({ role: "assistant", text, isToolCall: hasToolUse });
     else turns.push({ role: "user", text, isToolResult: hasToolResult && !hasText });
-  });
+  }
   const tools = list(body.tools)
     .map((tool) => (isObject(tool) ? tool.name : undefined))
     .filter((name): name is string => typeof name === "string");
@@ -195,7 +180,6 @@ function parseAnthropic(body: Json): ParseResult {
       includeUsage: false,
       toolNames: tools,
       thinkingRequested: thinking === "enabled" || thinking === "adaptive",
-      replayedThinking,
       ...summarize(turns),
       maxOutputTokens,
     },
@@ -228,6 +212,9 @@ function parseGemini(body: Json, pathModel: string, pathStream: boolean): ParseR
     .filter((name): name is string => typeof name === "string");
   const generation = isObject(body.generationConfig) ? body.generationConfig : {};
   const maxOutputTokens = positiveInt(generation.maxOutputTokens);
+  // Thinking is on with any thinkingConfig but a zero budget; thoughts show only when asked.
+  const thinkingConfig = isObject(generation.thinkingConfig) ? generation.thinkingConfig : undefined;
+  const thinkingRequested = thinkingConfig !== undefined && thinkingConfig.thinkingBudget !== 0;
   return {
     ok: true,
     request: {
@@ -235,8 +222,8 @@ function parseGemini(body: Json, pathModel: string, pathStream: boolean): ParseR
       stream: pathStream,
       includeUsage: false,
       toolNames: tools,
-      thinkingRequested: false,
-      replayedThinking: [],
+      thinkingRequested,
+      ...(thinkingRequested ? { thoughtsHidden: thinkingConfig?.includeThoughts !== true } : {}),
       ...summarize(turns),
       ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
     },

@@ -31,7 +31,7 @@ export const replySchema = z.strictObject({
       }),
     ])
     .optional(),
-  /** Text of the Anthropic thinking block emitted when the request enables thinking. */
+  /** Text of the Anthropic thinking block (or Gemini thought summary) when the request enables thinking. */
   thinkingText: z.string().optional(),
   /** Context window in tokens (ceil(prompt chars / 4)); longer prompts get the provider's overflow error. */
   contextTokens: z.number().int().min(1).optional(),

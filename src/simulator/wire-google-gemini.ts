@@ -2,9 +2,11 @@
 // `:streamGenerateContent?alt=sse` stream of the same objects, one per word token (a function
 // call arrives whole in one chunk), ending with a chunk that carries `finishReason` and
 // `usageMetadata`. Gemini has no stream terminator beyond that final chunk. An in-stream error
-// is a `data: {"error": {code, message, status}}` line, which @google/genai raises.
+// is a `data: {"error": {code, message, status}}` line, which @google/genai raises. When the
+// request turns thinking on, a function call carries a `thoughtSignature`, and with
+// `includeThoughts` the thought summary comes first as `thought: true` text parts.
 import { inStreamError } from "./error-shapes.ts";
-import type { ReplyPlan } from "./reply-plan.ts";
+import { functionCallSignature, type ReplyPlan } from "./reply-plan.ts";
 import { type Frame, jsonFrame, type ReplyMeta, type WireRenderer } from "./wire-format.ts";
 
 function finishReason(plan: ReplyPlan): string {
@@ -20,11 +22,18 @@ function usageMetadata(plan: ReplyPlan) {
   };
 }
 
-function parts(plan: ReplyPlan): Record<string, unknown>[] {
+function functionCallPart(plan: ReplyPlan): Record<string, unknown> | undefined {
   const call = plan.toolCall;
-  return call === undefined
-    ? [{ text: plan.text }]
-    : [{ functionCall: { name: call.name, args: call.arguments } }];
+  if (call === undefined) return undefined;
+  return {
+    functionCall: { name: call.name, args: call.arguments },
+    ...(plan.thinking === undefined ? {} : { thoughtSignature: functionCallSignature(call.name) }),
+  };
+}
+
+function parts(plan: ReplyPlan): Record<string, unknown>[] {
+  const thought = plan.thinking?.hidden === false ? [{ text: plan.thinking.text, thought: true }] : [];
+  return [...thought, functionCallPart(plan) ?? { text: plan.text }];
 }
 
 function candidateChunk(meta: ReplyMeta, chunkParts: unknown[], extra: Record<string, unknown> = {}) {
@@ -54,15 +63,11 @@ export const googleGeminiRenderer: WireRenderer = {
 
   frames(plan, meta) {
     const frames: Frame[] = [];
-    const call = plan.toolCall;
-    if (call !== undefined) {
-      frames.push(
-        jsonFrame(
-          "token",
-          candidateChunk(meta, [{ functionCall: { name: call.name, args: call.arguments } }]),
-        ),
-      );
-    } else {
+    for (const token of plan.thinking?.tokens ?? [])
+      frames.push(jsonFrame("token", candidateChunk(meta, [{ text: token, thought: true }])));
+    const call = functionCallPart(plan);
+    if (call !== undefined) frames.push(jsonFrame("token", candidateChunk(meta, [call])));
+    else {
       for (const token of plan.tokens)
         frames.push(jsonFrame("token", candidateChunk(meta, [{ text: token }])));
     }

@@ -1,10 +1,16 @@
 // Google Gemini as the official `@google/genai` client sees it: generateContent and
 // streamGenerateContent?alt=sse (the client always asks for SSE), function calls and the
-// answer after a function response, MAX_TOKENS, the in-stream error chunk, the key in
+// answer after a function response, thinking (signed function calls, thought parts) and the
+// 400 for a signature it did not issue, MAX_TOKENS, the in-stream error chunk, the key in
 // x-goog-api-key or ?key=, and the model listing.
 import { ApiError } from "@google/genai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalReplyText, type Simulator, startSimulator } from "../../src/simulator/index.ts";
+import {
+  canonicalReplyText,
+  canonicalThinkingText,
+  type Simulator,
+  startSimulator,
+} from "../../src/simulator/index.ts";
 import { caught, geminiClient, geminiKey, rawPost, sseData } from "./support.ts";
 
 const functionTool = {
@@ -88,6 +94,86 @@ describe("Google Gemini", () => {
       ],
     });
     expect(answer.text).toBe(canonicalReplyText);
+  });
+
+  it("signs a function call when thinking is on, shows thoughts when asked, and takes the signature back", async () => {
+    const client = geminiClient(simulator);
+    const request = {
+      model: "gemini-tools",
+      contents: "What time?",
+      config: { tools: [functionTool], thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } },
+    };
+    const response = await client.models.generateContent(request);
+    const parts = response.candidates?.[0]?.content?.parts ?? [];
+    expect(parts[0]).toEqual({ text: canonicalThinkingText, thought: true });
+    const signature = parts[1]?.thoughtSignature;
+    expect(parts[1]?.functionCall).toEqual({ name: "get_time", args: { zone: "UTC" } });
+    expect(signature?.length).toBeGreaterThan(20);
+
+    const streamed = [];
+    for await (const chunk of await client.models.generateContentStream(request))
+      streamed.push(...(chunk.candidates?.[0]?.content?.parts ?? []));
+    expect(
+      streamed
+        .filter((part) => part.thought === true)
+        .map((part) => part.text)
+        .join(""),
+    ).toBe(canonicalThinkingText);
+    expect(streamed.find((part) => part.functionCall !== undefined)?.thoughtSignature).toBe(signature);
+
+    const hidden = await client.models.generateContent({
+      ...request,
+      config: { tools: [functionTool], thinkingConfig: { thinkingBudget: 1024 } },
+    });
+    expect(hidden.candidates?.[0]?.content?.parts).toEqual([
+      { functionCall: { name: "get_time", args: { zone: "UTC" } }, thoughtSignature: signature },
+    ]);
+
+    const history = (thoughtSignature: string) => [
+      { role: "user", parts: [{ text: "What time?" }] },
+      {
+        role: "model",
+        parts: [{ functionCall: { name: "get_time", args: { zone: "UTC" } }, thoughtSignature }],
+      },
+      { role: "user", parts: [{ functionResponse: { name: "get_time", response: { time: "12:00" } } }] },
+    ];
+    const answer = await client.models.generateContent({
+      model: "gemini-tools",
+      config: { tools: [functionTool] },
+      contents: history(signature ?? ""),
+    });
+    expect(answer.text).toBe(canonicalReplyText);
+    const error = await caught(
+      client.models.generateContent({
+        model: "gemini-tools",
+        config: { tools: [functionTool] },
+        contents: history("c2lnbmVkIGVsc2V3aGVyZQ=="),
+      }),
+    );
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).message).toContain("Corrupted thought signature.");
+    expect(simulator.log().at(-1)).toMatchObject({
+      status: 400,
+      outcome: "rejected:corrupted-thought-signature",
+    });
+  });
+
+  it("refuses a function response that follows no function call", async () => {
+    const error = await caught(
+      geminiClient(simulator).models.generateContent({
+        model: "gemini-tools",
+        config: { tools: [functionTool] },
+        contents: [
+          { role: "user", parts: [{ text: "What time?" }] },
+          { role: "user", parts: [{ functionResponse: { name: "get_time", response: { time: "12:00" } } }] },
+        ],
+      }),
+    );
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).message).toContain(
+      "Please ensure that function response turn comes immediately after a function call turn.",
+    );
   });
 
   it("stops at maxOutputTokens with MAX_TOKENS", async () => {

@@ -1,9 +1,11 @@
 // OpenAI Chat Completions as the official `openai` client sees it: plain and streamed answers
 // that are byte-identical to the canonical reply, the usage chunk and [DONE], tool calls and
-// the text answer after a tool result, echo mode, and the model listing.
+// the text answer after a tool result, the 400s for tool messages that answer nothing and
+// tool calls left unanswered, echo mode, and the model listing.
+import { BadRequestError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalReplyText, type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { openAiClient, openAiKey, rawPost, sseData, user } from "./support.ts";
+import { caught, openAiClient, openAiKey, rawPost, sseData, user } from "./support.ts";
 
 const weatherTool = {
   type: "function" as const,
@@ -128,6 +130,43 @@ describe("OpenAI Chat Completions", () => {
       ],
     });
     expect(answer.choices[0]?.message.content).toBe(canonicalReplyText);
+  });
+
+  it("refuses tool messages that answer no tool call, and tool calls left unanswered", async () => {
+    const client = openAiClient(simulator);
+    const call = {
+      id: "call_1",
+      type: "function" as const,
+      function: { name: "get_weather", arguments: "{}" },
+    };
+    const orphan = await caught(
+      client.chat.completions.create({
+        model: "tool-model",
+        messages: [user("Weather?"), { role: "tool", tool_call_id: "call_1", content: "Sunny" }],
+      }),
+    );
+    expect(orphan).toBeInstanceOf(BadRequestError);
+    expect((orphan as BadRequestError).error).toEqual({
+      message:
+        "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+      type: "invalid_request_error",
+      param: "messages.[1].role",
+      code: null,
+    });
+    const unanswered = await caught(
+      client.chat.completions.create({
+        model: "tool-model",
+        messages: [user("Weather?"), { role: "assistant", content: null, tool_calls: [call] }, user("Well?")],
+      }),
+    );
+    expect((unanswered as BadRequestError).param).toBe("messages.[1].role");
+    expect((unanswered as BadRequestError).message).toContain(
+      "The following tool_call_ids did not have response messages: call_1",
+    );
+    expect(simulator.log().at(-1)).toMatchObject({
+      status: 400,
+      outcome: "rejected:tool-call-without-result",
+    });
   });
 
   it("defaults the tool name to the first offered tool", async () => {
