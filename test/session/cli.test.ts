@@ -1,36 +1,21 @@
 // `baton sessions ...` as a user runs it: a real process, real files. Exit codes: 0 ok, 1 damage
 // found by verify, 2 usage, 6 a session error.
-import { spawn } from "node:child_process";
+
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { JsonlSessionStore } from "../../src/session/jsonl-session-store.ts";
+import { type CliResult, runCli } from "../support/run-cli.ts";
 import { tempDir } from "./fixtures/transcript.ts";
 
-const script = fileURLToPath(new URL("../../bin/baton.js", import.meta.url));
 const piFixture = fileURLToPath(new URL("./fixtures/pi-session-v3.jsonl", import.meta.url));
 
 function sessions(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, "sessions", ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, BATON_SESSIONS_DIR: "", ...options.env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+): Promise<CliResult> {
+  return runCli(["sessions", ...args], { ...options, env: { BATON_SESSIONS_DIR: "", ...options.env } });
 }
 
 describe("baton sessions", () => {

@@ -2,6 +2,7 @@
 // failure, stay silent until the first-token timer, cut after partial output...). It records
 // every call (target, request, time) so tests assert which targets got requests. Failures carry
 // their classification beside the raw facts; `classify` below reads it back (a stub classifier).
+import { defaultScope } from "../../../src/failover/default-scope.ts";
 import type { Failure, FailureReason, FailureScope } from "../../../src/failover/failure.ts";
 import type {
   ModelCaller,
@@ -62,26 +63,8 @@ export interface Call {
   failedAt?: number;
 }
 
-export const defaultScopes: Record<FailureReason, FailureScope> = {
-  rate_limit: "credential+model",
-  quota_exhausted: "credential",
-  billing: "credential",
-  auth: "credential",
-  permission: "credential+model",
-  overloaded: "model",
-  server_error: "attempt",
-  network: "attempt",
-  timeout: "model",
-  truncated_stream: "attempt",
-  malformed_response: "attempt",
-  model_not_found: "model",
-  context_overflow: "model",
-  content_policy: "request",
-  invalid_request: "request",
-  session_conflict: "runtime",
-  aborted: "runtime",
-  internal: "runtime",
-};
+/** Each reason's default scope, as the real classifier assigns it. */
+export const defaultScopes = defaultScope;
 
 const classified = new WeakMap<ProviderFailure, Failure>();
 
