@@ -4,6 +4,7 @@
 // quarantine file, fsynced, before the new file is renamed into place (generation + 1).
 // Does not repair the header or the archive file: a session whose header is unreadable is
 // reported, not guessed at.
+
 import type { FileHandle } from "node:fs/promises";
 import { acquireAppendLock, type LockTiming } from "./append-lock.ts";
 import { isNotFound, openForRead, replaceFile, writeAll } from "./durable-fs.ts";
@@ -12,7 +13,7 @@ import { forwardLines, readAt } from "./file-lines.ts";
 import { type QuarantineInput, quarantine } from "./quarantine.ts";
 import { removeResidue } from "./residue.ts";
 import type { SessionEntry, SessionHeader } from "./session-entry.ts";
-import { notFound, readHeader } from "./session-load.ts";
+import { readHeader, withReadHandle } from "./session-load.ts";
 import type { SessionPaths } from "./session-paths.ts";
 import type { Problem, RepairReport } from "./session-store.ts";
 
@@ -126,14 +127,7 @@ async function plan(
 export async function repairSession(paths: SessionPaths, timing: LockTiming): Promise<RepairReport> {
   const lock = await acquireAppendLock(paths.lock, timing);
   try {
-    let handle: FileHandle;
-    try {
-      handle = await openForRead(paths.file);
-    } catch (error) {
-      if (isNotFound(error)) throw notFound(paths);
-      throw error;
-    }
-    try {
+    return await withReadHandle(paths, async (handle) => {
       const size = (await handle.stat()).size;
       const { header, headerEnd } = await readHeader(paths, handle, size);
       const planned = await plan(paths, handle, header, headerEnd, size);
@@ -162,9 +156,7 @@ export async function repairSession(paths: SessionPaths, timing: LockTiming): Pr
         () => quarantine(paths, planned.quarantined),
       );
       return { ...report, repaired: true, generation: next.generation };
-    } finally {
-      await handle.close();
-    }
+    });
   } finally {
     await lock.release();
   }

@@ -3,6 +3,7 @@
 // increasing, a duplicate id, a parent or first-kept entry that does not resolve to an earlier
 // entry, a torn tail. Reads only, takes no lock; a write in flight can show up as a torn tail,
 // so callers that need certainty verify while no writer runs (or under the append lock).
+
 import type { FileHandle } from "node:fs/promises";
 import { readdir, readFile } from "node:fs/promises";
 import { basename } from "node:path";
@@ -11,7 +12,7 @@ import { parseEntry } from "./entry-codec.ts";
 import { forwardLines } from "./file-lines.ts";
 import { holderLiveness } from "./process-identity.ts";
 import { findResidue } from "./residue.ts";
-import { notFound, readHeader } from "./session-load.ts";
+import { readHeader, withReadHandle } from "./session-load.ts";
 import type { SessionPaths } from "./session-paths.ts";
 import type { Problem, VerifyReport } from "./session-store.ts";
 
@@ -102,14 +103,7 @@ async function notesFor(paths: SessionPaths): Promise<string[]> {
 }
 
 export async function verifySession(paths: SessionPaths): Promise<VerifyReport> {
-  let handle: FileHandle;
-  try {
-    handle = await openForRead(paths.file);
-  } catch (error) {
-    if (isNotFound(error)) throw notFound(paths);
-    throw error;
-  }
-  try {
+  return withReadHandle(paths, async (handle) => {
     const size = (await handle.stat()).size;
     const { header, headerEnd } = await readHeader(paths, handle, size);
     const checker = new EntryChecker();
@@ -171,7 +165,5 @@ export async function verifySession(paths: SessionPaths): Promise<VerifyReport> 
       problems: checker.problems,
       notes,
     };
-  } finally {
-    await handle.close();
-  }
+  });
 }
