@@ -37,6 +37,11 @@ function classified(result: Collected): Failure {
   return classify(result.failure as NonNullable<Collected["failure"]>, Date.now());
 }
 
+/** When a timer fires the adapter aborts the request: the simulator sees the client close the connection. */
+async function expectConnectionReleased(): Promise<void> {
+  await expect.poll(() => simulator.log()[0]?.closedByClient, { timeout: 5_000 }).toBe(true);
+}
+
 const firstTokens = (count: number): string => tokenize(canonicalReplyText).slice(0, count).join("");
 
 const overloadedInStream: Record<WireProtocol, string> = {
@@ -59,6 +64,7 @@ describe.each(routes)("stream faults via $api", (route) => {
     expect(classified(result)).toMatchObject({ reason: "timeout", scope: "model" });
     expect(result.failure?.timer).toBe("connect");
     expect(result.failure?.message).toContain("connect timer fired after 250 ms");
+    await expectConnectionReleased();
   });
 
   it("a slow first token trips the first-token timer", async () => {
@@ -70,6 +76,7 @@ describe.each(routes)("stream faults via $api", (route) => {
     expect(classified(result)).toMatchObject({ reason: "timeout" });
     expect(result.failure?.timer).toBe("first-token");
     expect(result.text).toBe("");
+    await expectConnectionReleased();
   });
 
   it("a stall after three tokens trips the idle timer, with the partial output flagged", async () => {
@@ -78,6 +85,7 @@ describe.each(routes)("stream faults via $api", (route) => {
     expect(result.failure?.timer).toBe("idle");
     expect(result.text).toBe(firstTokens(3));
     expect(result.failure?.outputReachedCaller).toBe(true);
+    await expectConnectionReleased();
   });
 
   it.each(["end", "close", "reset"] as const)(
