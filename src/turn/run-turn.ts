@@ -1,6 +1,7 @@
 // Runs one turn: takes the session's lease, builds the context, runs model steps through the
-// failover engine, executes tool calls (each at most once), appends everything through the
-// store, writes the turn's end, releases. It contains no policy of its own: failover decides
+// failover engine, executes tool calls (each at most once; tools offered with `toolDefinitions`
+// are the caller's to execute and end the turn instead), appends everything through the store,
+// writes the turn's end, releases. It contains no policy of its own: failover decides
 // about providers, the store integrates other writers, this module only composes them.
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
@@ -60,13 +61,14 @@ class TurnExecution {
   };
 
   async run(): Promise<TurnResult> {
-    const { sessionId } = this.#options;
-    if (this.#options.message.trim() === "") {
-      throw new TurnError("the message is empty: say what the model should do", {
-        kind: "request",
-        reason: "invalid_request",
-        scope: "request",
-      });
+    const { sessionId, message, toolResults = [] } = this.#options;
+    if (message === undefined ? toolResults.length === 0 : message.trim() === "") {
+      throw new TurnError(
+        message === undefined
+          ? "nothing to answer: give a message or tool results"
+          : "the message is empty: say what the model should do",
+        { kind: "request", reason: "invalid_request", scope: "request" },
+      );
     }
     this.emit({
       type: "turn-started",
@@ -93,9 +95,13 @@ class TurnExecution {
     // A chain that cannot be used (unknown name, no key set) fails before the session is touched.
     this.#chain();
     await this.#open();
-    const user: ConversationMessage = { role: "user", content: this.#options.message };
-    await this.#append({ type: "message", message: user });
-    this.#conversation.push(user);
+    const { message, toolResults = [] } = this.#options;
+    const inputs: ConversationMessage[] = [...toolResults];
+    if (message !== undefined) inputs.push({ role: "user", content: message });
+    for (const input of inputs) {
+      await this.#append({ type: "message", message: input });
+      this.#conversation.push(input);
+    }
     const usage = { inputTokens: 0, outputTokens: 0 };
     const maxSteps = this.#options.maxSteps ?? defaultMaxSteps;
     for (let step = 1; ; step += 1) {
@@ -117,7 +123,12 @@ class TurnExecution {
         finishReason: answer.finishReason,
       });
       this.#conversation.push(assistant);
-      if (answer.toolCalls.length === 0 || step >= maxSteps) {
+      // With caller-executed tools on offer, any call that is not to one of Baton's tools is the caller's.
+      const own = new Set((this.#options.tools ?? []).map((tool) => tool.name));
+      const pending =
+        this.#options.toolDefinitions !== undefined &&
+        answer.toolCalls.some((call) => !own.has(call.toolName));
+      if (answer.toolCalls.length === 0 || pending || step >= maxSteps) {
         return {
           turnId: this.turnId,
           ...(this.#options.sessionId === undefined ? {} : { sessionId: this.#options.sessionId }),
@@ -128,6 +139,8 @@ class TurnExecution {
           steps: step,
           attempts: [...this.#attempts],
           toolCalls: [...this.#executed.values()],
+          content: answer.content,
+          pendingToolCalls: pending ? answer.toolCalls : [],
         };
       }
       for (const call of answer.toolCalls) await this.#runTool(call);
@@ -174,7 +187,7 @@ class TurnExecution {
 
   /** One model step through the failover engine; compacts and retries on a context overflow. */
   async #runStep(): Promise<FailoverResult> {
-    const tools = this.#options.tools ?? [];
+    const tools = [...toolDefinitions(this.#options.tools ?? []), ...(this.#options.toolDefinitions ?? [])];
     for (let compactions = 0; ; compactions += 1) {
       try {
         const result = await runWithFailover({
@@ -185,7 +198,10 @@ class TurnExecution {
           classify,
           request: {
             messages: this.#request(),
-            ...(tools.length === 0 ? {} : { tools: toolDefinitions(tools) }),
+            ...(tools.length === 0 ? {} : { tools }),
+            ...(this.#options.maxOutputTokens === undefined
+              ? {}
+              : { maxOutputTokens: this.#options.maxOutputTokens }),
             ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
           },
           ...(this.#parts.clock === undefined ? {} : { clock: this.#parts.clock }),
@@ -202,18 +218,30 @@ class TurnExecution {
           throw toTurnError(error, this.#attempts, this.#options.signal);
         }
         this.#attempts.push(...error.attempts);
-        await this.#compact(error.summary);
+        await this.#compact(error.summary, promptChars(this.#request()));
       }
     }
   }
 
-  async #compact(why: string): Promise<void> {
+  async #compact(why: string, overflowedChars: number): Promise<void> {
     const session = this.#session as SessionHandle;
     this.emit({ type: "compaction-started", at: this.#now(), why });
-    const result = await session.compact(chainSummariser(this.#parts, this.#chain()), {
-      keepRecent: 2,
-      ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
-    });
+    let result: Awaited<ReturnType<SessionHandle["compact"]>>;
+    try {
+      result = await session.compact(chainSummariser(this.#parts, this.#chain(), overflowedChars), {
+        keepRecent: 2,
+        ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
+      });
+    } catch (error) {
+      const cause = toTurnError(error, this.#attempts, this.#options.signal);
+      throw new TurnError(`${why}; compacting the session failed: ${cause.message.split("\n", 1)[0]}`, {
+        kind: cause.kind,
+        reason: "context_overflow",
+        scope: "model",
+        attempts: this.#attempts,
+        cause: error,
+      });
+    }
     this.emit({ type: "compaction-finished", at: this.#now(), compacted: result.compacted });
     if (!result.compacted)
       throw new TurnError(why, {
@@ -278,6 +306,18 @@ class TurnExecution {
     if (sessionId === undefined || dir === undefined) return;
     await appendTraceLines(join(dir, `${sessionId}.trace.jsonl`), this.#trace).catch(() => {});
   }
+}
+
+/** Characters of text in a request, the measure the summary budget is kept against. */
+function promptChars(messages: readonly ConversationMessage[]): number {
+  let total = 0;
+  for (const message of messages) {
+    if (message.role === "assistant") {
+      for (const part of message.content)
+        total += part.type === "tool-call" ? JSON.stringify(part.input).length : part.text.length;
+    } else total += message.role === "tool" ? message.output.length : message.content.length;
+  }
+  return total;
 }
 
 function addUsage(total: { inputTokens: number; outputTokens: number }, usage: Usage): void {

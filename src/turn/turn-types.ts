@@ -5,7 +5,12 @@ import type { Clock } from "../failover/clock.ts";
 import type { AttemptReport } from "../failover/failover-result.ts";
 import type { FailoverPolicyInput } from "../failover/policy.ts";
 import type { HealthRegistry } from "../health/health-registry.ts";
-import type { ConversationMessage } from "../providers/conversation.ts";
+import type {
+  AssistantPart,
+  ConversationMessage,
+  ToolCallPart,
+  ToolDefinition,
+} from "../providers/conversation.ts";
 import type { FinishReason, ModelCaller, ModelTarget, Usage } from "../providers/model-stream.ts";
 import type { SessionStore } from "../session/session-store.ts";
 import type { Tool } from "./tool.ts";
@@ -24,9 +29,17 @@ export interface TurnParts {
   readonly random?: () => number;
 }
 
+/** A tool result the caller produced for a tool call of an earlier step (see `toolDefinitions`). */
+export type ToolResultMessage = Extract<ConversationMessage, { readonly role: "tool" }>;
+
 export interface TurnOptions {
-  /** The user's message. */
-  readonly message: string;
+  /** The user's message. May be omitted when `toolResults` continue the conversation. */
+  readonly message?: string;
+  /**
+   * Results of tool calls the caller executed itself (tools offered with `toolDefinitions`),
+   * appended in order before the first step (and before `message`, when both are given).
+   */
+  readonly toolResults?: readonly ToolResultMessage[];
   /** Which configured chain (default: the config's default chain). */
   readonly chain?: string;
   /** An ad-hoc chain of `provider/model` references instead of a named one. */
@@ -38,6 +51,15 @@ export interface TurnOptions {
   /** A system prompt, sent with every step and never persisted. */
   readonly system?: string;
   readonly tools?: readonly Tool[];
+  /**
+   * Tools offered to the model that Baton does NOT execute (an OpenAI-style client runs them).
+   * When given (even empty), a step that calls any tool that is not one of `tools` ends the
+   * turn; its tool calls (all of them, none executed) are in `result.pendingToolCalls`, with
+   * finish reason `tool-calls`.
+   */
+  readonly toolDefinitions?: readonly ToolDefinition[];
+  /** Caps each step's output (a gateway request's `max_tokens`); the provider's default otherwise. */
+  readonly maxOutputTokens?: number;
   /** Model steps per turn (a tool call and its result make one more step). Default 16. */
   readonly maxSteps?: number;
   /** Per-turn policy overrides (e.g. the gateway's commit mode and `canRetract: false`). */
@@ -67,6 +89,10 @@ export interface TurnResult {
   /** Every attempt of every step, failed ones included. */
   readonly attempts: readonly AttemptReport[];
   readonly toolCalls: readonly ExecutedToolCall[];
+  /** The final step's assistant content in order (reasoning, text, tool calls). */
+  readonly content: readonly AssistantPart[];
+  /** Tool calls the caller must execute (to tools offered with `toolDefinitions`); empty otherwise. */
+  readonly pendingToolCalls: readonly ToolCallPart[];
 }
 
 /** A running turn: iterate `events` for progress, await `result` for the outcome. */
