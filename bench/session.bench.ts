@@ -242,6 +242,14 @@ async function largeTables(root: string): Promise<BenchTable[]> {
         `Goal: open under 50 ms: ${openMs < 50 ? "met" : "NOT met"} (${openMs.toFixed(1)} ms, median of ${openTimes.length}).`,
         `The file holds ${entries} entries (${(bytes / 2 ** 20).toFixed(1)} MiB); open read ${(bytesRead / 1024).toFixed(0)} KiB of it.`,
       ],
+      goals: [
+        {
+          name: "Open a 100 MB transcript (latest compaction near the end, median)",
+          target: "< 50 ms",
+          measured: `${openMs.toFixed(2)} ms`,
+          met: openMs < 50,
+        },
+      ],
     },
     {
       title: "Append cost does not grow with the transcript (durability never)",

@@ -1,6 +1,17 @@
 // The shape every benchmark returns, and how bench/run.ts prints it. A benchmark module
 // under bench/ exports `run(): Promise<BenchTable[]>`.
 
+/** One goal a table checks, for the summary at the top of RESULTS.md. */
+export interface BenchGoal {
+  /** What is measured, e.g. "Adapter overhead at p50". */
+  readonly name: string;
+  /** The target as text, e.g. "< 0.3 ms". */
+  readonly target: string;
+  /** The measured figure as text, e.g. "0.21 ms". */
+  readonly measured: string;
+  readonly met: boolean;
+}
+
 export interface BenchTable {
   readonly title: string;
   /** The command that reproduces this table. */
@@ -9,6 +20,8 @@ export interface BenchTable {
   readonly rows: readonly (readonly (string | number)[])[];
   /** Free-text notes printed under the table (goal, ratio, caveats). */
   readonly notes?: readonly string[];
+  /** Goals this table checks; bench/run.ts lists them all in the summary. */
+  readonly goals?: readonly BenchGoal[];
 }
 
 /** Percentile (0..100) of an unsorted sample, nearest-rank. */
@@ -21,6 +34,11 @@ export function percentile(sample: readonly number[], p: number): number {
 
 function cell(value: string | number): string {
   return typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(3)) : value;
+}
+
+/** `a / b` as a ratio cell, e.g. "1.84x". */
+export function ratio(a: number, b: number): string {
+  return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}x` : "n/a";
 }
 
 /** Renders a table as GitHub-flavoured Markdown. */
