@@ -14,6 +14,8 @@ export class AttemptControl {
   #content: NodeJS.Timeout | undefined;
   #fired: TimerName | undefined;
   #firedAfterMs: number | undefined;
+  #lastContentAt = 0;
+  #idleArmed = false;
 
   constructor(timers: ModelTimers | undefined, callerSignal: AbortSignal | undefined) {
     this.#timers = timers ?? {};
@@ -51,15 +53,17 @@ export class AttemptControl {
 
   #arm(name: TimerName, ms: number | undefined): NodeJS.Timeout | undefined {
     if (ms === undefined || !Number.isFinite(ms) || ms <= 0) return undefined;
-    const timer = setTimeout(() => {
-      if (this.#fired === undefined) {
-        this.#fired = name;
-        this.#firedAfterMs = ms;
-      }
-      this.#controller.abort(new Error(`${name} timer fired after ${ms} ms`));
-    }, ms);
+    const timer = setTimeout(() => this.#fire(name, ms), ms);
     timer.unref();
     return timer;
+  }
+
+  #fire(name: TimerName, ms: number): void {
+    if (this.#fired === undefined) {
+      this.#fired = name;
+      this.#firedAfterMs = ms;
+    }
+    this.#controller.abort(new Error(`${name} timer fired after ${ms} ms`));
   }
 
   /** Response headers arrived: the connect timer is done. */
@@ -68,17 +72,41 @@ export class AttemptControl {
     this.#connect = undefined;
   }
 
-  /** A content event arrived: restart the idle timer (the first-token timer is done). */
+  /**
+   * A content event arrived: the first-token timer is done and the idle timer restarts. One idle
+   * timer serves the whole stream: when it fires early it re-arms for the rest of the window,
+   * instead of every token clearing and creating a timer.
+   */
   contentArrived(): void {
+    this.#lastContentAt = performance.now();
+    if (this.#idleArmed) return;
     clearTimeout(this.#content);
-    this.#content = this.#arm("idle", this.#timers.idleMs);
+    this.#content = undefined;
+    const idleMs = this.#timers.idleMs;
+    if (idleMs === undefined || !Number.isFinite(idleMs) || idleMs <= 0) return;
+    this.#idleArmed = true;
+    const check = (): void => {
+      const quietFor = performance.now() - this.#lastContentAt;
+      if (quietFor >= idleMs) {
+        this.#fire("idle", idleMs);
+        return;
+      }
+      this.#content = setTimeout(check, idleMs - quietFor);
+      this.#content.unref();
+    };
+    this.#content = setTimeout(check, idleMs);
+    this.#content.unref();
   }
 
-  /** Stops every timer and aborts the request if it is still open (releases the socket). */
-  dispose(): void {
+  /**
+   * Stops every timer. A stream that did not end normally is aborted, which releases its
+   * socket; a completed one was read to the end and needs nothing.
+   */
+  dispose(completed: boolean): void {
     clearTimeout(this.#connect);
     clearTimeout(this.#content);
     this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
-    if (!this.#controller.signal.aborted) this.#controller.abort(new Error("attempt finished"));
+    if (!completed && !this.#controller.signal.aborted)
+      this.#controller.abort(new Error("attempt ended early"));
   }
 }

@@ -177,6 +177,8 @@ async function* streamAttempt(
   const control = new AttemptControl(request.timers, request.signal);
   const facts: AttemptFacts = { target, observation: {}, control, key, outputReachedCaller: false };
   let reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart> | undefined;
+  /** True once the stream was read to its end: nothing is left to abort. */
+  let completed = false;
   try {
     const tools = toSdkTools(request.tools);
     let result: Awaited<ReturnType<typeof model.doStream>>;
@@ -222,7 +224,10 @@ async function* streamAttempt(
         };
         return;
       }
-      if (next.done) break;
+      if (next.done) {
+        completed = true;
+        break;
+      }
       const part = next.value;
       switch (part.type) {
         case "text-delta":
@@ -320,8 +325,8 @@ async function* streamAttempt(
       ...(warnings.length === 0 ? {} : { warnings }),
     };
   } finally {
-    control.dispose();
-    reader?.cancel().catch(() => {});
+    control.dispose(completed);
+    if (!completed) reader?.cancel().catch(() => {});
   }
 }
 
