@@ -6,6 +6,7 @@ import { chatCommand } from "./commands/chat.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { runCommand } from "./commands/run.ts";
+import { serveCommand } from "./commands/serve.ts";
 import { sessionsCommand } from "./commands/sessions.ts";
 import { simulateCommand } from "./commands/simulate.ts";
 import { traceCommand } from "./commands/trace.ts";
@@ -19,6 +20,7 @@ const commands: readonly Command[] = [
   doctorCommand,
   demoCommand,
   simulateCommand,
+  serveCommand,
 ];
 
 function overview(): string {

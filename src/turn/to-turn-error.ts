@@ -3,8 +3,17 @@
 import { ConfigError } from "../config/config-error.ts";
 import { FailoverError } from "../failover/failover-error.ts";
 import type { AttemptReport } from "../failover/failover-result.ts";
+import type { FailureScope } from "../failover/failure.ts";
+import type { HealthKeyKind } from "../health/health-key.ts";
 import { SessionBusyError, SessionConflictError, SessionError } from "../session/session-errors.ts";
 import { TurnError } from "./turn-error.ts";
+
+const scopeOfKey: Readonly<Record<HealthKeyKind, FailureScope>> = {
+  provider: "provider",
+  credential: "credential",
+  model: "model",
+  "credential-model": "credential+model",
+};
 
 export function toTurnError(
   error: unknown,
@@ -14,8 +23,19 @@ export function toTurnError(
   if (TurnError.isInstance(error)) return error;
   if (FailoverError.isInstance(error)) {
     const all = [...attempts, ...error.attempts];
-    const reason = error.reason ?? (error.kind === "deadline" ? "timeout" : "internal");
-    const scope = error.scope ?? "runtime";
+    // A turn that found every candidate cooling sent nothing: its cause is why the first one cooled.
+    const skip = error.skipped.find((candidate) => candidate.reason !== undefined);
+    const reason =
+      error.reason ??
+      skip?.reason ??
+      (error.kind === "deadline" ? "timeout" : error.kind === "runtime" ? "internal" : "overloaded");
+    const scope =
+      error.scope ??
+      (skip?.key === undefined
+        ? error.kind === "runtime"
+          ? "runtime"
+          : "provider"
+        : scopeOfKey[skip.key.kind]);
     if (error.kind === "runtime") {
       const kind = reason === "aborted" ? "aborted" : reason === "session_conflict" ? "session" : "internal";
       return new TurnError(error.message, { kind, reason, scope, attempts: all, cause: error });

@@ -1,0 +1,115 @@
+// The thin Node glue around the gateway app: listen on a host and port, and shut down
+// gracefully: stop accepting connections, let in-flight turns finish within a bound, abort what
+// is left (their streams end with an error event), then close every connection. It refuses to
+// run without auth anywhere but loopback. It does not terminate TLS: put a proxy in front.
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import { createGatewayApp, type GatewayApp, type GatewayOptions } from "./gateway-app.ts";
+import type { DrainReport } from "./in-flight.ts";
+
+export const defaultGatewayPort = 8787;
+export const defaultDrainMs = 10_000;
+
+export interface StartGatewayOptions extends GatewayOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 8787; 0 picks a free port. */
+  readonly port?: number;
+}
+
+export interface RunningGateway {
+  /** e.g. http://127.0.0.1:8787 */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly app: GatewayApp;
+  /**
+   * Stops accepting, waits up to `drainMs` (default 10 s) for in-flight turns, aborts the rest,
+   * and closes every connection.
+   */
+  close(options?: { drainMs?: number }): Promise<DrainReport>;
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function sleep(ms: number): { promise: Promise<void>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+/** How long responses get to write their last bytes after the drain, before sockets are closed. */
+const flushMs = 1_000;
+
+/**
+ * Starts the gateway on a port.
+ * @example
+ * const gateway = await startGateway({ baton, auth: { token }, port: 8787 });
+ * process.once("SIGTERM", () => void gateway.close({ drainMs: 10_000 }));
+ */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? defaultGatewayPort;
+  if (options.auth === "off" && !isLoopback(host)) {
+    throw new Error(
+      `refusing to serve without auth on ${host}: auth may be off only on a loopback address (127.0.0.1, ::1, localhost)`,
+    );
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`invalid port ${port}: expected an integer 0-65535`);
+  }
+  const app = createGatewayApp(options);
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: host });
+  const open = new Set<object>();
+  let idle: (() => void) | undefined;
+  server.on("request", (_request, response) => {
+    open.add(response);
+    response.on("close", () => {
+      open.delete(response);
+      if (open.size === 0) idle?.();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  let closing: Promise<DrainReport> | undefined;
+
+  const close = async (drainMs: number): Promise<DrainReport> => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const report = await app.inFlight.drain(drainMs);
+    if (open.size > 0) {
+      const flushed = new Promise<void>((resolve) => {
+        idle = resolve;
+      });
+      const flush = sleep(flushMs);
+      await Promise.race([flushed, flush.promise]);
+      flush.cancel();
+    }
+    if ("closeAllConnections" in server) server.closeAllConnections();
+    await closed;
+    return report;
+  };
+
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    host: address.address,
+    port: address.port,
+    app,
+    close(closeOptions = {}) {
+      closing ??= close(closeOptions.drainMs ?? defaultDrainMs);
+      return closing;
+    },
+  };
+}
