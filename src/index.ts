@@ -8,6 +8,8 @@ export { runWithFailover } from "./failover/engine.ts";
 export { FailoverError } from "./failover/failover-error.ts";
 export type { AttemptReport, FailoverResult } from "./failover/failover-result.ts";
 export type { Failure, FailureReason, FailureScope } from "./failover/failure.ts";
+export { createGatewayApp, type GatewayApp, type GatewayOptions } from "./gateway/gateway-app.ts";
+export { type RunningGateway, type StartGatewayOptions, startGateway } from "./gateway/gateway-server.ts";
 export { FileHealthRegistry } from "./health/file-health-registry.ts";
 export type { HealthRegistry } from "./health/health-registry.ts";
 export { MemoryHealthRegistry } from "./health/memory-health-registry.ts";
