@@ -198,6 +198,7 @@ export function renderChart(panels: readonly ChartPanel[], footnote: string): st
   const body = panels.flatMap((chart, index) => panel(chart, index * panelWidth));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+    "<title>Baton scaling: session open, append and turn overhead by session size and by concurrent sessions</title>",
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     ...body,
     `<text x="12" y="${height - 10}" ${style.foot}>${escapeXml(footnote)}</text>`,
