@@ -12,6 +12,7 @@ import type { AttemptReport, FailoverResult } from "../failover/failover-result.
 import type { ConversationMessage } from "../providers/conversation.ts";
 import type { Usage } from "../providers/model-stream.ts";
 import { contextMessages } from "../session/live-context.ts";
+import type { MessageDraft } from "../session/session-entry.ts";
 import type { AppendResult, SessionHandle, SessionTurn } from "../session/session-store.ts";
 import { appendTraceLines, isTraceWorthy, type TraceLine } from "../trace/trace-file.ts";
 import { chainSummariser } from "./chain-summariser.ts";
@@ -99,8 +100,7 @@ class TurnExecution {
     const inputs: ConversationMessage[] = [...toolResults];
     if (message !== undefined) inputs.push({ role: "user", content: message });
     for (const input of inputs) {
-      await this.#append({ type: "message", message: input });
-      this.#conversation.push(input);
+      await this.#record({ type: "message", message: input });
     }
     const usage = { inputTokens: 0, outputTokens: 0 };
     const maxSteps = this.#options.maxSteps ?? defaultMaxSteps;
@@ -113,7 +113,7 @@ class TurnExecution {
         content: answer.content,
         origin: { provider: answer.served.provider, api: answer.served.api, model: answer.served.model },
       };
-      await this.#append({
+      await this.#record({
         type: "message",
         message: assistant,
         provider: answer.served.provider,
@@ -122,7 +122,6 @@ class TurnExecution {
         usage: answer.usage,
         finishReason: answer.finishReason,
       });
-      this.#conversation.push(assistant);
       // With caller-executed tools on offer, any call that is not to one of Baton's tools is the caller's.
       const own = new Set((this.#options.tools ?? []).map((tool) => tool.name));
       const pending =
@@ -163,9 +162,17 @@ class TurnExecution {
     this.#conversation = contextMessages(await this.#session.refresh());
   }
 
-  /** Appends through the turn's lease; other writers' entries are integrated by the store. */
-  async #append(draft: Parameters<SessionTurn["append"]>[0][number]): Promise<void> {
-    if (this.#turn === undefined || this.#session === undefined) return;
+  /**
+   * Adds one message to the conversation, through the turn's lease when there is a session; other
+   * writers' entries are integrated by the store. When they changed the context (a compaction
+   * rewrite, another writer's message), the conversation is rebuilt from the session, which
+   * already holds this message: it is then never added a second time.
+   */
+  async #record(draft: MessageDraft): Promise<void> {
+    if (this.#turn === undefined || this.#session === undefined) {
+      this.#conversation.push(draft.message);
+      return;
+    }
     const result: AppendResult = await this.#turn.append([draft]);
     if (result.integrated.length > 0 || result.rebased) {
       this.emit({
@@ -176,6 +183,7 @@ class TurnExecution {
       });
     }
     if (result.contextChanged) this.#conversation = contextMessages(this.#session.context());
+    else this.#conversation.push(draft.message);
   }
 
   #request(): ConversationMessage[] {
@@ -285,8 +293,7 @@ class TurnExecution {
       output: outcome.output,
       ...(outcome.isError ? { isError: true } : {}),
     };
-    await this.#append({ type: "message", message });
-    this.#conversation.push(message);
+    await this.#record({ type: "message", message });
   }
 
   async #endFailed(error: TurnError): Promise<void> {
