@@ -44,6 +44,22 @@ function toFinishReason(unified: string): FinishReason {
   return finishReasons.has(unified) ? (unified as FinishReason) : "other";
 }
 
+/**
+ * The finish reason of a complete stream. The OpenAI Responses SDK overwrites the reason with
+ * "error" once any event fails to parse, even when the response then completed; after the one
+ * skipped malformed event Baton tolerates, the reason is what the SDK would have said for a
+ * response with no incomplete details: tool calls when some were made, else stop.
+ */
+function finishReasonOf(
+  reason: { unified: string; raw?: string | undefined },
+  skippedMalformedEvent: boolean,
+  sawToolCall: boolean,
+): FinishReason {
+  if (skippedMalformedEvent && reason.unified === "error" && reason.raw === undefined)
+    return sawToolCall ? "tool-calls" : "stop";
+  return toFinishReason(reason.unified);
+}
+
 function describe(target: ModelTarget, detail: string): string {
   return `${target.provider}/${target.model}: ${detail}`;
 }
@@ -102,17 +118,24 @@ function failureFrom(
 function failureFromThrown(facts: AttemptFacts, error: unknown): ProviderFailure {
   if (APICallError.isInstance(error)) {
     const observed = facts.observation.status;
-    // Some SDKs (Anthropic) surface an error event that opens a 200 stream as a thrown error.
+    const body = parseErrorBody(error.responseBody);
     const inStream = observed !== undefined && observed >= 200 && observed < 300;
+    // After a 2xx, some SDKs (Anthropic) throw the error event that opened the stream: it has a
+    // body. Without one, the 2xx body itself broke before its first part: a truncated stream.
+    const streamProblem: StreamProblem | undefined = inStream
+      ? body === undefined
+        ? "truncated"
+        : "error-event"
+      : undefined;
+    const code = transportCodeOf(error);
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
     return failureFrom(facts, {
       ...(inStream || error.statusCode === undefined ? {} : { status: error.statusCode }),
       ...(error.responseHeaders === undefined ? {} : { headers: error.responseHeaders }),
-      ...(parseErrorBody(error.responseBody) === undefined
-        ? {}
-        : { body: parseErrorBody(error.responseBody) }),
-      ...(inStream ? { streamProblem: "error-event" as const } : {}),
-      ...(transportCodeOf(error) === undefined ? {} : { transportCode: transportCodeOf(error) }),
-      message: error.message,
+      ...(body === undefined ? {} : { body }),
+      ...(streamProblem === undefined ? {} : { streamProblem }),
+      ...(code === undefined ? {} : { transportCode: code }),
+      message: streamProblem === "truncated" ? `stream broke: ${error.message}${cause}` : error.message,
     });
   }
   const code = transportCodeOf(error);
@@ -208,6 +231,7 @@ async function* streamAttempt(
     const warnings: string[] = [];
     let finish: Extract<LanguageModelV4StreamPart, { type: "finish" }> | undefined;
     let endedWithoutFinish = false;
+    let sawToolCall = false;
     for (;;) {
       let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
       try {
@@ -263,6 +287,7 @@ async function* streamAttempt(
           const signature = signatureOf(part);
           control.contentArrived();
           facts.outputReachedCaller = true;
+          sawToolCall = true;
           yield {
             type: "tool-call",
             toolCallId: part.toolCallId,
@@ -317,7 +342,7 @@ async function* streamAttempt(
     }
     yield {
       type: "finish",
-      finishReason: toFinishReason(finish.finishReason.unified),
+      finishReason: finishReasonOf(finish.finishReason, warnings.length > 0, sawToolCall),
       usage: {
         inputTokens: finish.usage.inputTokens.total ?? 0,
         outputTokens: finish.usage.outputTokens.total ?? 0,

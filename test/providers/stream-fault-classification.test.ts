@@ -88,14 +88,23 @@ describe.each(routes)("stream faults via $api", (route) => {
     await expectConnectionReleased();
   });
 
-  it.each(["end", "close", "reset"] as const)(
-    "a cut after three tokens (%s) is a truncated stream, never a success",
-    async (connection) => {
-      const result = await withFault(route, { kind: "cut-after", tokens: 3, connection });
+  // A cut before the first token can break the body while the SDK is still opening the stream
+  // (it throws from doStream after the 200): still a truncated stream, not an error event.
+  it.each([
+    { tokens: 3, connection: "end" },
+    { tokens: 3, connection: "close" },
+    { tokens: 3, connection: "reset" },
+    { tokens: 1, connection: "close" },
+    { tokens: 0, connection: "close" },
+    { tokens: 0, connection: "reset" },
+  ] as const)(
+    "a cut after $tokens tokens ($connection) is a truncated stream, never a success",
+    async ({ tokens, connection }) => {
+      const result = await withFault(route, { kind: "cut-after", tokens, connection });
       expect(result.finish).toBeUndefined();
       expect(classified(result)).toMatchObject({ reason: "truncated_stream", scope: "attempt" });
-      expect(result.text).toBe(firstTokens(3));
-      expect(result.failure?.outputReachedCaller).toBe(true);
+      expect(result.text).toBe(firstTokens(tokens));
+      expect(result.failure?.outputReachedCaller).toBe(tokens > 0);
     },
   );
 
@@ -104,6 +113,7 @@ describe.each(routes)("stream faults via $api", (route) => {
     expect(result.failure).toBeUndefined();
     expect(result.text).toBe(canonicalReplyText);
     expect(result.finish?.warnings?.[0]).toContain("skipped one malformed event");
+    expect(result.finish?.finishReason).toBe("stop");
   });
 
   it("an error event after two tokens is classified by its body", async () => {
