@@ -24,7 +24,9 @@ export function decisionLine(event: TurnEvent, now: number = event.at): string |
     case "breaker-opened":
       return `breaker open on ${event.key.label} until ${formatTime(event.until, now)} (${event.reason.replace(/_/g, " ")})`;
     case "breaker-closed":
-      return `breaker closed on ${event.key.label}: it answered again`;
+      return event.superseded === true
+        ? `breaker on ${event.key.label} stays closed: another process's success reached the shared health state first`
+        : `breaker closed on ${event.key.label}: it answered again`;
     case "session-rebased":
       return `session: wrote on top of ${event.integrated} entr${event.integrated === 1 ? "y" : "ies"} from other writers${event.rewritten ? " (after a compaction)" : ""}`;
     case "compaction-started":

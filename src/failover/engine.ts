@@ -5,9 +5,14 @@
 // parameter) and decides nothing itself; it owns the I/O: the stream, the clock, the registry.
 import { randomUUID } from "node:crypto";
 import { blockerOf, halfOpenKeys } from "../health/availability.ts";
-import type { HealthKey } from "../health/health-key.ts";
+import { type HealthKey, healthKeyId } from "../health/health-key.ts";
 import type { HealthRegistry } from "../health/health-registry.ts";
-import { applyHealthEvents, type HealthEvent, type HealthSnapshot } from "../health/health-state.ts";
+import {
+  applyHealthEvents,
+  type HealthChange,
+  type HealthEvent,
+  type HealthSnapshot,
+} from "../health/health-state.ts";
 import type { ModelCaller, ModelRequest } from "../providers/model-stream.ts";
 import type { ProviderFailure } from "../providers/provider-failure.ts";
 import type { TraceEvent } from "../trace/trace-event.ts";
@@ -113,16 +118,29 @@ class Turn {
     this.#snapshot = await this.#options.health.read(this.#keys);
   }
 
-  /** Records health events without waiting for durability; `settle()` waits at the end of the turn. */
-  #record(events: readonly HealthEvent[]): void {
+  /**
+   * Records health events without waiting for durability; `settle()` waits at the end of the
+   * turn. A breaker opening this turn traced (`announced`) that the shared state does not hold
+   * once the write lands (another process's success reached it first) is traced as closed again.
+   */
+  #record(events: readonly HealthEvent[], announced: readonly HealthChange[] = []): void {
     if (events.length === 0) return;
-    const write = this.#options.health.record(events).catch((error: unknown) => {
-      this.#options.onEvent?.({
-        type: "health-write-failed",
-        at: this.#now(),
-        message: (error as Error).message,
-      });
-    });
+    const write = this.#options.health.record(events).then(
+      (shared) => {
+        for (const change of announced) {
+          if (change.type !== "breaker-opened") continue;
+          if (shared.get(healthKeyId(change.key))?.breaker !== "open")
+            this.#log.superseded(change.key, this.#now());
+        }
+      },
+      (error: unknown) => {
+        this.#options.onEvent?.({
+          type: "health-write-failed",
+          at: this.#now(),
+          message: (error as Error).message,
+        });
+      },
+    );
     this.#writes.push(write);
   }
 
@@ -271,7 +289,7 @@ class Turn {
       await this.#refresh();
       const now = this.#now();
       decision = decide(this.#state(), failure, now);
-      this.#record([...decision.health, ...this.#releases(probes, now)]);
+      this.#record([...decision.health, ...this.#releases(probes, now)], decision.changes);
     }
   }
 

@@ -62,6 +62,11 @@ export class TurnLog {
     }
   }
 
+  /** A breaker opening this turn traced did not hold in the shared registry. */
+  superseded(key: HealthKey, at: number): void {
+    this.#emit({ type: "breaker-closed", at, key: toTraceKey(key), superseded: true });
+  }
+
   halfOpen(key: HealthKey, target: ExpandedTarget, at: number): void {
     this.#emit({ type: "breaker-half-open", at, key: toTraceKey(key), target: target.target });
   }

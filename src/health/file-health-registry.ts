@@ -137,14 +137,15 @@ export class FileHealthRegistry implements InspectableHealthRegistry {
     return Promise.resolve(this.#current());
   }
 
-  record(events: readonly HealthEvent[]): Promise<void> {
+  record(events: readonly HealthEvent[]): Promise<HealthSnapshot> {
     this.#refresh();
     const view = this.#current();
     const applied = applyHealthEvents(view, events);
-    if (applied.snapshot === view) return Promise.resolve();
+    if (applied.snapshot === view) return Promise.resolve(view);
     this.#pending.push(...events);
     this.#view = applied.snapshot;
-    return this.#enqueue(() => this.#flush());
+    // After the flush, the view is the file as merged under the lock (plus anything newer).
+    return this.#enqueue(() => this.#flush()).then(() => this.#current());
   }
 
   claimProbe(key: HealthKey, owner: string, now: number, leaseMs: number): Promise<boolean> {

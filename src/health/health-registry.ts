@@ -14,9 +14,11 @@ export interface HealthRegistry {
   read(keys: readonly HealthKey[]): Promise<HealthSnapshot>;
   /**
    * Applies events in order. Visible to `read` in this process at once; the promise settles
-   * when they are durable (shared with other processes, for a shared store).
+   * when they are durable (shared with other processes, for a shared store), with the shared
+   * state then, at least for the events' keys. It can differ from this process's view: another
+   * process's events may have been applied first (a success that reset a failure count).
    */
-  record(events: readonly HealthEvent[]): Promise<void>;
+  record(events: readonly HealthEvent[]): Promise<HealthSnapshot>;
   /**
    * Atomically takes the half-open probe of `key` for `owner` until `now + leaseMs`. False when
    * the key is not half-open or another owner holds an unexpired lease.

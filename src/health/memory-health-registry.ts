@@ -18,9 +18,9 @@ export class MemoryHealthRegistry implements InspectableHealthRegistry {
     return this.#snapshot;
   }
 
-  record(events: readonly HealthEvent[]): Promise<void> {
+  record(events: readonly HealthEvent[]): Promise<HealthSnapshot> {
     this.#snapshot = applyHealthEvents(this.#snapshot, events).snapshot;
-    return Promise.resolve();
+    return Promise.resolve(this.#snapshot);
   }
 
   claimProbe(key: HealthKey, owner: string, now: number, leaseMs: number): Promise<boolean> {

@@ -149,6 +149,11 @@ export interface BreakerHalfOpen extends At {
 export interface BreakerClosed extends At {
   readonly type: "breaker-closed";
   readonly key: TraceKey;
+  /**
+   * The opening this turn traced did not hold: when its write reached the shared registry,
+   * another process's success had already reset the failure count there.
+   */
+  readonly superseded?: true;
 }
 
 /** What decide() chose after a failure, and why, in one line. */
