@@ -6,6 +6,7 @@
 // Records go, one JSON line each with a synchronous append, to the lane's log file.
 import { appendFileSync } from "node:fs";
 import type { Random } from "./random.ts";
+import { sleepUnlessAborted } from "./sleep.ts";
 
 export type GatewayRecord =
   | {
@@ -107,20 +108,6 @@ function parseStream(body: string): Parsed {
   return parsed;
 }
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-
 /** Sends requests until `stop` aborts; the request in flight then finishes (the gateway drains later). */
 export async function runGatewayLane(lane: GatewayLane, stop: AbortSignal): Promise<number> {
   const write = (record: GatewayRecord): void =>
@@ -129,7 +116,7 @@ export async function runGatewayLane(lane: GatewayLane, stop: AbortSignal): Prom
   while (!stop.aborted) {
     const live = lane.current();
     if (live === undefined) {
-      await sleep(100, stop);
+      await sleepUnlessAborted(100, stop);
       continue;
     }
     n += 1;
@@ -183,7 +170,7 @@ export async function runGatewayLane(lane: GatewayLane, stop: AbortSignal): Prom
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       write({ ...end, at: Date.now(), status: 0, transport: cause?.code ?? cause?.message ?? String(error) });
     }
-    await sleep(lane.random.int(lane.thinkMs[0], lane.thinkMs[1]), stop);
+    await sleepUnlessAborted(lane.random.int(lane.thinkMs[0], lane.thinkMs[1]), stop);
   }
   return n;
 }

@@ -5,6 +5,7 @@
 // after a short delay as a new incarnation.
 import type { Supervisor } from "./processes.ts";
 import type { Random } from "./random.ts";
+import { sleepUnlessAborted } from "./sleep.ts";
 
 export interface ChaosAction {
   /** Ms after the run's start. */
@@ -49,20 +50,6 @@ export interface ChaosTally {
   readonly log: string[];
 }
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-
 /** Plays the schedule until it ends or `signal` aborts; restarts killed processes unless stopping. */
 export async function runChaos(
   schedule: readonly ChaosAction[],
@@ -73,7 +60,7 @@ export async function runChaos(
   const tally: ChaosTally = { kills: 0, freezes: 0, restarts: 0, log: [] };
   const pending: Promise<void>[] = [];
   for (const action of schedule) {
-    await sleep(startedAt + action.atMs - Date.now(), signal);
+    await sleepUnlessAborted(startedAt + action.atMs - Date.now(), signal);
     if (signal.aborted) break;
     const kinds = action.kind === "kill-writer" ? (["writer"] as const) : (["worker", "gateway"] as const);
     const live = supervisor.liveSlots(...kinds).filter((slot) => !supervisor.isFrozen(slot));
@@ -91,7 +78,7 @@ export async function runChaos(
     tally.log.push(`${at} SIGKILL ${slot}`);
     pending.push(
       supervisor.kill(slot).then(async () => {
-        await sleep(action.restartDelayMs, signal);
+        await sleepUnlessAborted(action.restartDelayMs, signal);
         if (signal.aborted) return;
         supervisor.restart(slot);
         tally.restarts += 1;

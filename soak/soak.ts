@@ -22,6 +22,7 @@ import { chaosSchedule, runChaos } from "./killer.ts";
 import { Supervisor } from "./processes.ts";
 import { Random } from "./random.ts";
 import { formatReport, type RunStats } from "./report.ts";
+import { sleepUnlessAborted } from "./sleep.ts";
 import { batonConfig } from "./topology.ts";
 
 export interface SoakOptions {
@@ -63,20 +64,6 @@ export interface SoakOutcome {
   readonly chaosLog: readonly string[];
   readonly ok: boolean;
 }
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((done) => {
-    if (signal?.aborted === true || ms <= 0) return done();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        done();
-      },
-      { once: true },
-    );
-  });
 
 async function workFolder(out: string | undefined): Promise<string> {
   if (out === undefined) return mkdtemp(join(tmpdir(), "baton-soak-"));
@@ -200,10 +187,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakOutcome> {
       ),
     );
     for (let at = 15_000; at < durationMs && !stop.signal.aborted; at += 15_000) {
-      await sleep(runStart + at - Date.now(), stop.signal);
+      await sleepUnlessAborted(runStart + at - Date.now(), stop.signal);
       if (!stop.signal.aborted) progress(`soak: +${at / 1000}s, ${simulator.log().length} provider requests`);
     }
-    await sleep(runStart + durationMs - Date.now(), stop.signal);
+    await sleepUnlessAborted(runStart + durationMs - Date.now(), stop.signal);
     stop.abort();
     const tally = await chaos;
     // Clients stop first (their last request finishes), so no request meets a draining gateway.
