@@ -35,9 +35,19 @@ function mergeTimers(base: ModelTimers, override: ModelTimers | undefined): Mode
   return { ...base, ...override };
 }
 
+/** Fingerprints already computed, by key: chains are resolved on every turn. */
+const revisions = new Map<string, string>();
+
 /** A short non-secret fingerprint of a key: changes when the key changes, reveals nothing of it. */
 function keyRevision(key: string): string {
-  return createHash("sha256").update(key).digest("hex").slice(0, 8);
+  let revision = revisions.get(key);
+  if (revision === undefined) {
+    revision = createHash("sha256").update(key).digest("hex").slice(0, 8);
+    // Keys come from the config and its environment: few. Bound it anyway against key churn.
+    if (revisions.size >= 1024) revisions.clear();
+    revisions.set(key, revision);
+  }
+  return revision;
 }
 
 export function resolveRuntime(file: string, config: BatonConfig, env: NodeJS.ProcessEnv): RuntimeConfig {

@@ -376,6 +376,9 @@ class Turn {
  * const result = await runWithFailover({ chain, health: new MemoryHealthRegistry(), caller, classify, request });
  * console.log(result.served.model, result.text);
  */
+/** Why a finished turn cancels its deadline timer: one shared reason, nothing built per turn. */
+const turnEnded = new Error("the turn ended before its deadline");
+
 export async function runWithFailover(options: RunWithFailoverOptions): Promise<FailoverResult> {
   const clock = options.clock ?? systemClock;
   const deadline = new AbortController();
@@ -392,6 +395,6 @@ export async function runWithFailover(options: RunWithFailoverOptions): Promise<
   try {
     return await turn.run();
   } finally {
-    ended.abort();
+    ended.abort(turnEnded);
   }
 }

@@ -176,8 +176,9 @@ export class FileHealthRegistry implements InspectableHealthRegistry {
     if (this.#writing) return;
     let stamp: string;
     try {
-      const info = statSync(this.path, { bigint: true });
-      stamp = `${info.ino}:${info.size}:${info.mtimeNs}`;
+      // A missing file is the common idle case: no exception built for it on every read.
+      const info = statSync(this.path, { bigint: true, throwIfNoEntry: false });
+      stamp = info === undefined ? "missing" : `${info.ino}:${info.size}:${info.mtimeNs}`;
     } catch {
       stamp = "missing";
     }
