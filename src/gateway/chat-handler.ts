@@ -106,6 +106,9 @@ export async function handleChatCompletion(request: Request, context: ChatHandle
       ...(input.maxOutputTokens === undefined ? {} : { maxOutputTokens: input.maxOutputTokens }),
       // A client reading a stream cannot take output back: forward continues only with a prefill.
       policy: stream ? { commitMode, canRetract: false } : { commitMode: "hold" },
+      // A JSON answer is read whole: each attempt may fetch it non-streamed (attempt-mode.ts),
+      // and metrics see each event as it happens instead of through the event iterator.
+      ...(stream ? {} : { wholeAnswer: true, onEvent: observe }),
       signal: slot.signal,
     };
     const run = context.baton.run(options);
@@ -126,11 +129,14 @@ export async function handleChatCompletion(request: Request, context: ChatHandle
         abort: () => slot.abort("the client closed the connection"),
       });
     }
-    for await (const event of run.events) observe(event);
     const result = await run.result;
     finish(200, ` -> ${servedModel(result.served)} after ${result.attempts.length} attempt(s)`);
-    return Response.json(completionBody(result, created), {
-      headers: servedHeaders(result.attempts.length, result.served, run.turnId),
+    // A string body: the Node glue writes it in one go, with its length, without a body stream.
+    return new Response(JSON.stringify(completionBody(result, created)), {
+      headers: {
+        "content-type": "application/json",
+        ...servedHeaders(result.attempts.length, result.served, run.turnId),
+      },
     });
   } catch (error) {
     const failure = gatewayErrorOf(error);

@@ -30,6 +30,12 @@ export interface ModelRequest {
   readonly timers?: ModelTimers;
   /** The caller's abort signal (turn deadline or cancellation). */
   readonly signal?: AbortSignal;
+  /**
+   * The caller takes the answer only whole (nothing is shown before the attempt ends): the
+   * adapter may ask for it in one non-streamed request when no timer is set (attempt-mode.ts).
+   * The events are the same kinds; text arrives in one delta.
+   */
+  readonly whole?: boolean;
 }
 
 export type FinishReason = "stop" | "length" | "tool-calls" | "content-filter" | "other";

@@ -5,7 +5,9 @@
 // the answer only whole and that keeps the attempt's facts (attempt-mode.ts).
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { attemptAwareFetch } from "./attempt-fetch.ts";
+import { answersWhole } from "./attempt-mode.ts";
 import { createLanguageModel, type FetchFunction } from "./create-language-model.ts";
+import { generateAttempt } from "./generate-attempt.ts";
 import type { ModelCaller, ModelRequest, ModelStreamEvent, ModelTarget } from "./model-stream.ts";
 import type { ProviderEndpoint } from "./provider-endpoint.ts";
 import { streamAttempt } from "./stream-attempt.ts";
@@ -44,7 +46,8 @@ export function createSdkModelCaller(options: SdkModelCallerOptions): ModelCalle
           `credential '${target.credentialId}' of provider '${target.provider}' has no API key`,
         );
       }
-      return streamAttempt(modelFor(endpoint, target.model, key), endpoint, target, request, key);
+      const attempt = answersWhole(request) ? generateAttempt : streamAttempt;
+      return attempt(modelFor(endpoint, target.model, key), endpoint, target, request, key);
     },
   };
 }

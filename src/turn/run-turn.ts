@@ -198,9 +198,12 @@ class TurnExecution {
     const tools = [...toolDefinitions(this.#options.tools ?? []), ...(this.#options.toolDefinitions ?? [])];
     for (let compactions = 0; ; compactions += 1) {
       try {
+        const policy = { ...this.#parts.runtime.policy, ...this.#options.policy };
+        // Held output is shown only once the attempt ended: it may be fetched whole.
+        const whole = this.#options.wholeAnswer === true && policy.commitMode === "hold";
         const result = await runWithFailover({
           chain: this.#chain(),
-          policy: { ...this.#parts.runtime.policy, ...this.#options.policy },
+          policy,
           health: this.#parts.health,
           caller: this.#parts.caller,
           classify,
@@ -211,6 +214,7 @@ class TurnExecution {
               ? {}
               : { maxOutputTokens: this.#options.maxOutputTokens }),
             ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
+            ...(whole ? { whole } : {}),
           },
           ...(this.#parts.clock === undefined ? {} : { clock: this.#parts.clock }),
           ...(this.#parts.random === undefined ? {} : { random: this.#parts.random }),

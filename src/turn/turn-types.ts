@@ -64,6 +64,12 @@ export interface TurnOptions {
   readonly maxSteps?: number;
   /** Per-turn policy overrides (e.g. the gateway's commit mode and `canRetract: false`). */
   readonly policy?: FailoverPolicyInput;
+  /**
+   * The caller reads only the finished answer, not live text (the gateway's non-streaming
+   * requests). With commit mode `hold` and no per-attempt timer in force, each attempt then asks
+   * the provider for its answer in one non-streamed request; failures are classified the same.
+   */
+  readonly wholeAnswer?: boolean;
   readonly signal?: AbortSignal;
   /** Called for every event, in order (the same events `events` yields). */
   readonly onEvent?: (event: TurnEvent) => void;
