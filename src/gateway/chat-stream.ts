@@ -40,6 +40,9 @@ export interface StreamSetup {
 
 const encoder = new TextEncoder();
 
+/** Marks "the event loop moved on" in the race between the next event and a write. */
+const flushNow: unique symbol = Symbol("flush");
+
 function sse(payload: unknown): string {
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
@@ -128,6 +131,8 @@ export async function streamCompletion(setup: StreamSetup): Promise<Response> {
   let toolIndex = 0;
   let withdrawn = false;
   let over = false;
+  /** An event read that was not ready in time for the last write; the next pull takes it first. */
+  let pending: Promise<IteratorResult<TurnEvent>> | undefined;
 
   const translate = (event: TurnEvent): string | undefined => {
     switch (event.type) {
@@ -185,24 +190,39 @@ export async function streamCompletion(setup: StreamSetup): Promise<Response> {
       controller.enqueue(encoder.encode(writer.delta({ role: "assistant", content: "" }) + opened));
     },
     async pull(controller) {
+      // Chunks whose events are already waiting go out together, in one write: once some text
+      // is ready, the loop waits for more only until this turn of the event loop ends.
+      let text = "";
+      let flushed: Promise<typeof flushNow> | undefined;
       for (;;) {
-        const next = early === undefined ? await events.next() : { done: true as const, value: undefined };
+        const next =
+          pending ??
+          (early === undefined ? events.next() : Promise.resolve({ done: true as const, value: undefined }));
+        pending = undefined;
+        let step: IteratorResult<TurnEvent> | typeof flushNow;
+        if (text === "") step = await next;
+        else {
+          flushed ??= new Promise((resolve) => setImmediate(resolve, flushNow));
+          step = await Promise.race([next, flushed]);
+          if (step === flushNow) {
+            // Not here yet: send what is ready; this event is read by the next pull.
+            pending = next;
+            if (!over) controller.enqueue(encoder.encode(text));
+            return;
+          }
+        }
         if (over) return;
-        if (next.done === true) {
+        if (step.done === true) {
           const end = await ending();
           if (over) return;
           over = true;
-          controller.enqueue(encoder.encode(end.text));
+          controller.enqueue(encoder.encode(text + end.text));
           controller.close();
           setup.done(200, end.outcome);
           return;
         }
-        setup.observe(next.value);
-        const text = translate(next.value);
-        if (text !== undefined) {
-          controller.enqueue(encoder.encode(text));
-          return;
-        }
+        setup.observe(step.value);
+        text += translate(step.value) ?? "";
       }
     },
     cancel() {
@@ -211,7 +231,14 @@ export async function streamCompletion(setup: StreamSetup): Promise<Response> {
       setup.abort();
       setup.done(499, "the client closed the connection");
       // Keep feeding metrics until the aborted turn has said how it ended.
+      const waiting = pending;
+      pending = undefined;
       void (async () => {
+        if (waiting !== undefined) {
+          const next = await waiting;
+          if (next.done === true) return;
+          setup.observe(next.value);
+        }
         for (;;) {
           const next = await events.next();
           if (next.done === true) return;
