@@ -8,15 +8,9 @@ import type { ModelTarget } from "../providers/model-stream.ts";
 import type { ContentEvent } from "../trace/trace-event.ts";
 import type { TurnEvent } from "../turn/turn-event.ts";
 import type { TurnResult, TurnRun } from "../turn/turn-types.ts";
+import { ChunkWriter, sse } from "./chunk-writer.ts";
 import { GatewayError } from "./gateway-error.ts";
-import {
-  type OpenAiFinishReason,
-  openAiFinishReason,
-  openAiToolCall,
-  openAiUsage,
-  servedHeaders,
-  servedModel,
-} from "./openai-shapes.ts";
+import { openAiFinishReason, openAiToolCall, servedHeaders, servedModel } from "./openai-shapes.ts";
 import { gatewayErrorOf } from "./turn-error-status.ts";
 
 export interface StreamSetup {
@@ -42,43 +36,6 @@ const encoder = new TextEncoder();
 
 /** Marks "the event loop moved on" in the race between the next event and a write. */
 const flushNow: unique symbol = Symbol("flush");
-
-function sse(payload: unknown): string {
-  return `data: ${JSON.stringify(payload)}\n\n`;
-}
-
-class ChunkWriter {
-  readonly #id: string;
-  readonly #created: number;
-  model: string;
-
-  constructor(id: string, created: number, model: string) {
-    this.#id = id;
-    this.#created = created;
-    this.model = model;
-  }
-
-  delta(delta: Record<string, unknown>, finishReason: OpenAiFinishReason | null = null): string {
-    return sse({
-      id: this.#id,
-      object: "chat.completion.chunk",
-      created: this.#created,
-      model: this.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    });
-  }
-
-  usage(result: TurnResult): string {
-    return sse({
-      id: this.#id,
-      object: "chat.completion.chunk",
-      created: this.#created,
-      model: this.model,
-      choices: [],
-      usage: openAiUsage(result.usage),
-    });
-  }
-}
 
 function isContent(event: TurnEvent): event is ContentEvent {
   return event.type === "text-delta" || event.type === "reasoning-delta" || event.type === "tool-call";
