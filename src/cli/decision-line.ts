@@ -13,6 +13,10 @@ export function decisionLine(event: TurnEvent, now: number = event.at): string |
         : `-> ${label(event.target)} via ${event.target.credentialId}${event.probe ? " (probing after cooldown)" : ""}${event.continuation === "prefill" ? " (continuing the partial answer)" : ""}`;
     case "attempt-failed":
       return `${label(event.target)} via ${event.target.credentialId}: ${event.reason.replace(/_/g, " ")} (${event.scope}) after ${formatDuration(event.ms)}: ${event.message}`;
+    case "attempt-finished":
+      return event.warnings === undefined
+        ? undefined
+        : `${label(event.target)}: ${event.warnings.map((warning) => `warning: ${warning}`).join("; ")}`;
     case "attempt-discarded":
       return `withdrawing ${event.textLength} characters of partial output from ${label(event.target)}`;
     case "candidate-skipped":

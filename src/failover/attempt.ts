@@ -33,6 +33,8 @@ export type AttemptOutcome =
       readonly output: AttemptOutput;
       readonly finishReason: FinishReason;
       readonly usage: Usage;
+      /** What the adapter noted about an answer it still accepted (a dropped setting, a skipped event). */
+      readonly warnings?: readonly string[];
     }
   | { readonly kind: "failed"; readonly output: AttemptOutput; readonly raw: ProviderFailure }
   /** The stream ended without a finish or failure event (an adapter contract violation). */
@@ -170,6 +172,7 @@ export async function runAttempt(setup: AttemptSetup): Promise<AttemptOutcome> {
           output: builder.output(),
           finishReason: event.finishReason,
           usage: event.usage,
+          ...(event.warnings === undefined ? {} : { warnings: event.warnings }),
         };
       }
       if (event.type === "failure") {

@@ -196,6 +196,7 @@ export class TurnLog {
       ms: base.ms,
       finishReason,
       usage,
+      ...(outcome.warnings === undefined ? {} : { warnings: outcome.warnings }),
     });
     const ms = now - this.#startedAt;
     this.#emit({

@@ -104,6 +104,7 @@ export async function handleChatCompletion(request: Request, context: ChatHandle
       // Always set, even empty: any tool call the model makes is the client's, never Baton's.
       toolDefinitions: input.toolDefinitions,
       ...(input.maxOutputTokens === undefined ? {} : { maxOutputTokens: input.maxOutputTokens }),
+      ...(input.sampling === undefined ? {} : { sampling: input.sampling }),
       // A client reading a stream cannot take output back: forward continues only with a prefill.
       policy: stream ? { commitMode, canRetract: false } : { commitMode: "hold" },
       // A JSON answer is read whole: each attempt may fetch it non-streamed (attempt-mode.ts),

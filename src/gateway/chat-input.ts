@@ -1,7 +1,8 @@
 // OpenAI chat messages to a Baton turn: system/developer messages become the turn's system
 // prompt, the rest becomes conversation history, and the request's new input is either its
 // last user message or the tool results after the last assistant message (the client ran the
-// tools). Offered tools become tool definitions Baton passes on and never executes.
+// tools). Offered tools become tool definitions Baton passes on and never executes; sampling
+// settings (temperature, top_p, penalties, seed, stop) are passed on as given.
 // Only text content is accepted; anything else is a 400 naming the part.
 import type {
   AssistantPart,
@@ -9,6 +10,7 @@ import type {
   ToolCallPart,
   ToolDefinition,
 } from "../providers/conversation.ts";
+import type { Sampling } from "../providers/model-stream.ts";
 import type { ToolResultMessage } from "../turn/turn-types.ts";
 import type { ChatMessage, ChatRequest } from "./chat-request.ts";
 import { invalidRequest } from "./gateway-error.ts";
@@ -23,6 +25,20 @@ export interface ChatTurnInput {
   readonly toolResults: readonly ToolResultMessage[];
   readonly toolDefinitions: readonly ToolDefinition[];
   readonly maxOutputTokens?: number;
+  readonly sampling?: Sampling;
+}
+
+/** The request's sampling settings, when it has any. */
+function samplingOf(request: ChatRequest): Sampling | undefined {
+  const { temperature, top_p, presence_penalty, frequency_penalty, seed, stop } = request;
+  const sampling: { -readonly [K in keyof Sampling]: Sampling[K] } = {};
+  if (typeof temperature === "number") sampling.temperature = temperature;
+  if (typeof top_p === "number") sampling.topP = top_p;
+  if (typeof presence_penalty === "number") sampling.presencePenalty = presence_penalty;
+  if (typeof frequency_penalty === "number") sampling.frequencyPenalty = frequency_penalty;
+  if (typeof seed === "number") sampling.seed = seed;
+  if (stop !== undefined && stop !== null) sampling.stopSequences = typeof stop === "string" ? [stop] : stop;
+  return Object.keys(sampling).length === 0 ? undefined : sampling;
 }
 
 function text(content: ChatMessage["content"], at: string, allowRefusal = false): string {
@@ -125,10 +141,12 @@ export function toTurnInput(request: ChatRequest): ChatTurnInput {
   const last = conversation.at(-1);
   const lastIndex = positions.at(-1) ?? request.messages.length - 1;
   const maxOutputTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const sampling = samplingOf(request);
   const common = {
     ...(system.length === 0 ? {} : { system: system.join("\n\n") }),
     toolDefinitions: toolDefinitionsOf(request),
     ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+    ...(sampling === undefined ? {} : { sampling }),
   };
   if (last?.role === "user") {
     return { ...common, history: conversation.slice(0, -1), message: last.content, toolResults: [] };

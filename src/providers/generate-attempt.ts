@@ -10,8 +10,8 @@ import { type AttemptFacts, failureFrom, failureFromThrown } from "./attempt-fai
 import { currentAttempt } from "./attempt-fetch.ts";
 import type { ModelRequest, ModelStreamEvent, ModelTarget } from "./model-stream.ts";
 import type { ProviderEndpoint } from "./provider-endpoint.ts";
-import { finishReasonOf, parseToolInput, signatureOf } from "./sdk-parts.ts";
-import { toSdkPrompt, toSdkTools } from "./to-sdk-prompt.ts";
+import { sdkCallOptions } from "./sdk-call-options.ts";
+import { describeWarnings, finishReasonOf, parseToolInput, signatureOf } from "./sdk-parts.ts";
 import { wholeBodyProblem } from "./whole-body.ts";
 
 type GenerateResult = Awaited<ReturnType<LanguageModelV4["doGenerate"]>>;
@@ -89,6 +89,7 @@ function eventsOf(facts: AttemptFacts, result: GenerateResult): ModelStreamEvent
       },
     ];
   }
+  const warnings = describeWarnings(result.warnings);
   events.push({
     type: "finish",
     finishReason: finishReasonOf(result.finishReason, false, sawToolCall),
@@ -96,6 +97,7 @@ function eventsOf(facts: AttemptFacts, result: GenerateResult): ModelStreamEvent
       inputTokens: result.usage.inputTokens.total ?? 0,
       outputTokens: result.usage.outputTokens.total ?? 0,
     },
+    ...(warnings.length === 0 ? {} : { warnings }),
   });
   return events;
 }
@@ -111,17 +113,10 @@ export async function* generateAttempt(
   const facts: AttemptFacts = { target, observation: {}, control, key, outputReachedCaller: false };
   let completed = false;
   try {
-    const tools = toSdkTools(request.tools);
     let result: GenerateResult;
     try {
       result = await currentAttempt.run(facts, () =>
-        model.doGenerate({
-          prompt: toSdkPrompt(endpoint, request.messages),
-          ...(tools === undefined ? {} : { tools }),
-          ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
-          ...(request.reasoning === undefined ? {} : { reasoning: request.reasoning }),
-          abortSignal: control.signal,
-        }),
+        model.doGenerate(sdkCallOptions(endpoint, request, control.signal)),
       );
     } catch (error) {
       yield failureOfGenerate(facts, error);

@@ -21,10 +21,30 @@ export interface ModelTimers {
   readonly idleMs?: number;
 }
 
+/**
+ * Sampling settings passed to the provider as given (OpenAI Chat names in brackets). A provider
+ * that does not support one ignores it; the AI SDK records a warning, nothing fails.
+ */
+export interface Sampling {
+  /** [temperature] */
+  readonly temperature?: number;
+  /** [top_p] */
+  readonly topP?: number;
+  /** [presence_penalty] */
+  readonly presencePenalty?: number;
+  /** [frequency_penalty] */
+  readonly frequencyPenalty?: number;
+  /** [seed] */
+  readonly seed?: number;
+  /** [stop] */
+  readonly stopSequences?: readonly string[];
+}
+
 export interface ModelRequest {
   readonly messages: readonly ConversationMessage[];
   readonly tools?: readonly ToolDefinition[];
   readonly maxOutputTokens?: number;
+  readonly sampling?: Sampling;
   /** Ask the model to reason first (Anthropic thinking, Gemini thinking, OpenAI reasoning effort). */
   readonly reasoning?: "low" | "medium" | "high";
   readonly timers?: ModelTimers;

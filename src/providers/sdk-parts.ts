@@ -1,6 +1,19 @@
 // Small pure readings of AI SDK parts shared by the streamed and the whole-answer attempt:
-// the finish reason, a tool call's JSON arguments, a reasoning or tool-call signature.
+// the finish reason, a tool call's JSON arguments, a reasoning or tool-call signature, and the
+// SDK's warnings about the call (a setting the model does not take and was dropped).
+import type { SharedV4Warning } from "@ai-sdk/provider";
 import type { FinishReason } from "./model-stream.ts";
+
+/** One line per warning: "temperature: temperature is not supported by ... and will be ignored". */
+export function describeWarnings(warnings: readonly SharedV4Warning[] | undefined): string[] {
+  return (warnings ?? []).map((warning) => {
+    if (warning.type === "deprecated") return `${warning.setting} (deprecated): ${warning.message}`;
+    if (warning.type === "other") return warning.message;
+    return warning.details === undefined
+      ? `${warning.feature}: ${warning.type}`
+      : `${warning.feature}: ${warning.details}`;
+  });
+}
 
 const finishReasons: ReadonlySet<string> = new Set(["stop", "length", "tool-calls", "content-filter"]);
 

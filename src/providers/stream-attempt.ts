@@ -10,9 +10,9 @@ import { currentAttempt } from "./attempt-fetch.ts";
 import type { ModelRequest, ModelStreamEvent, ModelTarget } from "./model-stream.ts";
 import { transportCodeOf } from "./observed-fetch.ts";
 import type { ProviderEndpoint } from "./provider-endpoint.ts";
-import { finishReasonOf, parseToolInput, signatureOf } from "./sdk-parts.ts";
+import { sdkCallOptions } from "./sdk-call-options.ts";
+import { describeWarnings, finishReasonOf, parseToolInput, signatureOf } from "./sdk-parts.ts";
 import { sortStreamError } from "./stream-error.ts";
-import { toSdkPrompt, toSdkTools } from "./to-sdk-prompt.ts";
 
 /**
  * Reads one part. When the attempt's signal aborts, the reader is cancelled so a read that
@@ -40,17 +40,10 @@ export async function* streamAttempt(
   /** True once the stream was read to its end: nothing is left to abort. */
   let completed = false;
   try {
-    const tools = toSdkTools(request.tools);
     let result: Awaited<ReturnType<typeof model.doStream>>;
     try {
       result = await currentAttempt.run(facts, () =>
-        model.doStream({
-          prompt: toSdkPrompt(endpoint, request.messages),
-          ...(tools === undefined ? {} : { tools }),
-          ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
-          ...(request.reasoning === undefined ? {} : { reasoning: request.reasoning }),
-          abortSignal: control.signal,
-        }),
+        model.doStream(sdkCallOptions(endpoint, request, control.signal)),
       );
     } catch (error) {
       yield { type: "failure", failure: failureFromThrown(facts, error) };
@@ -65,6 +58,8 @@ export async function* streamAttempt(
         once: true,
       },
     );
+    /** The SDK's warnings about the call (stream-start), then Baton's own (a skipped event). */
+    const callWarnings: string[] = [];
     const warnings: string[] = [];
     let finish: Extract<LanguageModelV4StreamPart, { type: "finish" }> | undefined;
     let endedWithoutFinish = false;
@@ -134,6 +129,9 @@ export async function* streamAttempt(
           };
           break;
         }
+        case "stream-start":
+          callWarnings.push(...describeWarnings(part.warnings));
+          break;
         case "finish":
           finish = part;
           break;
@@ -184,7 +182,7 @@ export async function* streamAttempt(
         inputTokens: finish.usage.inputTokens.total ?? 0,
         outputTokens: finish.usage.outputTokens.total ?? 0,
       },
-      ...(warnings.length === 0 ? {} : { warnings }),
+      ...(callWarnings.length + warnings.length === 0 ? {} : { warnings: [...callWarnings, ...warnings] }),
     };
   } finally {
     control.dispose(completed);

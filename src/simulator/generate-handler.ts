@@ -214,6 +214,7 @@ export async function handleGenerate(
     model,
     keyHash: keyHash(apiKey),
     promptChars: request?.promptChars ?? 0,
+    ...(request?.sampling === undefined ? {} : { sampling: request.sampling }),
     stream: request?.stream ?? route.pathStream ?? false,
     call: state.log.nextCall(route.provider, model),
     outcome: "pending",

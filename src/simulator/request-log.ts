@@ -3,6 +3,14 @@
 // and `atMs` are measured from. Entries hold a hash of the API key, never the key.
 import type { WireProtocol } from "../providers/wire-protocol.ts";
 
+/** Sampling settings a request carried, under neutral names (each protocol spells them its way). */
+export interface SamplingSeen {
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  stop?: string[];
+}
+
 /** One request as the simulator saw and handled it. */
 export interface SimulatorLogEntry {
   /** Milliseconds since the simulator started or was last reset. */
@@ -13,6 +21,8 @@ export interface SimulatorLogEntry {
   /** 12 hex digits of sha256(key), or "none". */
   keyHash: string;
   promptChars: number;
+  /** Present when the request set any sampling setting. */
+  sampling?: SamplingSeen;
   stream: boolean;
   /** 1-based per provider+model since the last reset. */
   call: number;

@@ -1,10 +1,11 @@
 // Reads a generation request body in any of the four wire protocols into the few facts the
 // simulator's replies and faults depend on: model, streaming, offered tools, the last user
 // text, whether a tool result follows it, whether it ends on an assistant prefill, whether
-// thinking is asked for, and the prompt size. Pure; rejects what the provider would reject
-// for being unreadable, with the provider's wording where known. Whether the conversation
-// itself is one the provider accepts is request-validation.ts's business.
+// thinking is asked for, the prompt size and the sampling settings. Pure; rejects what the
+// provider would reject for being unreadable, with the provider's wording where known. Whether
+// the conversation itself is one the provider accepts is request-validation.ts's business.
 import type { WireProtocol } from "../providers/wire-protocol.ts";
+import type { SamplingSeen } from "./request-log.ts";
 
 export interface ParsedRequest {
   readonly model: string;
@@ -24,6 +25,7 @@ export interface ParsedRequest {
   /** Characters of text in the system prompt, every message and every tool result. */
   readonly promptChars: number;
   readonly maxOutputTokens?: number;
+  readonly sampling?: SamplingSeen;
 }
 
 export type ParseResult =
@@ -37,6 +39,19 @@ const isObject = (value: unknown): value is Json =>
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const positiveInt = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
+
+/** The sampling settings among `fields` that are set, or nothing when none is. */
+function samplingSeen(fields: { temperature: unknown; topP: unknown; seed: unknown; stop: unknown }): {
+  sampling?: SamplingSeen;
+} {
+  const sampling: SamplingSeen = {};
+  if (typeof fields.temperature === "number") sampling.temperature = fields.temperature;
+  if (typeof fields.topP === "number") sampling.topP = fields.topP;
+  if (typeof fields.seed === "number") sampling.seed = fields.seed;
+  if (typeof fields.stop === "string") sampling.stop = [fields.stop];
+  else if (Array.isArray(fields.stop)) sampling.stop = fields.stop.filter((item) => typeof item === "string");
+  return Object.keys(sampling).length === 0 ? {} : { sampling };
+}
 
 /** Text of a content value: a string, or the text parts of a block list. */
 function textOf(content: unknown): string {
@@ -101,6 +116,7 @@ function parseOpenAiChat(body: Json): ParseResult {
       thinkingRequested: false,
       ...summarize(turns),
       ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+      ...samplingSeen({ temperature: body.temperature, topP: body.top_p, seed: body.seed, stop: body.stop }),
     },
   };
 }
@@ -136,6 +152,7 @@ function parseOpenAiResponses(body: Json): ParseResult {
       thinkingRequested: false,
       ...summarize(turns),
       ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+      ...samplingSeen({ temperature: body.temperature, topP: body.top_p, seed: undefined, stop: undefined }),
     },
   };
 }
@@ -182,6 +199,12 @@ function parseAnthropic(body: Json): ParseResult {
       thinkingRequested: thinking === "enabled" || thinking === "adaptive",
       ...summarize(turns),
       maxOutputTokens,
+      ...samplingSeen({
+        temperature: body.temperature,
+        topP: body.top_p,
+        seed: undefined,
+        stop: body.stop_sequences,
+      }),
     },
   };
 }
@@ -226,6 +249,12 @@ function parseGemini(body: Json, pathModel: string, pathStream: boolean): ParseR
       ...(thinkingRequested ? { thoughtsHidden: thinkingConfig?.includeThoughts !== true } : {}),
       ...summarize(turns),
       ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+      ...samplingSeen({
+        temperature: generation.temperature,
+        topP: generation.topP,
+        seed: generation.seed,
+        stop: generation.stopSequences,
+      }),
     },
   };
 }

@@ -69,6 +69,11 @@ export interface AttemptFinished extends At {
   readonly ms: number;
   readonly finishReason: FinishReason;
   readonly usage: Usage;
+  /**
+   * What the adapter noted about an answer it accepted: a setting the model does not take and
+   * the SDK dropped ("temperature: ... will be ignored"), one malformed event skipped.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface AttemptFailed extends At {

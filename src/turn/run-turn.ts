@@ -213,6 +213,7 @@ class TurnExecution {
             ...(this.#options.maxOutputTokens === undefined
               ? {}
               : { maxOutputTokens: this.#options.maxOutputTokens }),
+            ...(this.#options.sampling === undefined ? {} : { sampling: this.#options.sampling }),
             ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
             ...(whole ? { whole } : {}),
           },
