@@ -15,7 +15,7 @@ describe("baton demo", () => {
       expect(table).toMatch(/provider-wide quota\s+2\s+2\s+deepseek\s+openai 1, deepseek 2\s+-\s+yes/);
       expect(table).toMatch(/flaky provider\s+10\s+10\s+openai then anthropic\s+.*yes/);
       expect(result.stdout).toContain("skipping openai/gpt-5.4-mini via openai:demo: quota exhausted");
-      expect(result.stdout).toContain("breaker closed on anthropic/claude-flaky");
+      expect(result.stdout).toContain("breaker closed on anthropic/claude-sonnet-4-6");
     } finally {
       await dir.remove();
     }

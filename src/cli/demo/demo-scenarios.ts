@@ -25,7 +25,7 @@ export const demoScenarios: readonly DemoScenario[] = [
       "Turns wait on a slow model while another process appends notes every 50 ms and compacts the session. " +
       "The turn writes on top of them; nothing is counted against any model.",
     scenario: { reply: { firstTokenDelayMs: 250, tokenDelayMs: 25 } },
-    chain: ["openai/gpt-5.5", "anthropic/claude-sonnet"],
+    chain: ["openai/gpt-5.5", "anthropic/claude-sonnet-4-6"],
     turns: 5,
     pauseMs: 0,
     backgroundWriter: true,
@@ -55,17 +55,17 @@ export const demoScenarios: readonly DemoScenario[] = [
   {
     title: "flaky provider",
     story:
-      "anthropic/claude-flaky is overloaded (529) for its first 3 seconds. The fallback serves meanwhile, the " +
+      "anthropic/claude-sonnet-4-6 is overloaded (529) for its first 3 seconds. The fallback serves meanwhile, the " +
       "primary is probed once per cooldown, and traffic returns to it when it recovers.",
     scenario: {
       faults: [
         {
-          match: { provider: "anthropic", model: "claude-flaky", window: { untilMs: 3_000 } },
+          match: { provider: "anthropic", model: "claude-sonnet-4-6", window: { untilMs: 3_000 } },
           fault: { kind: "http-error", error: "anthropic.overloaded_error" },
         },
       ],
     },
-    chain: ["anthropic/claude-flaky", "openai/gpt-5.5"],
+    chain: ["anthropic/claude-sonnet-4-6", "openai/gpt-5.5"],
     policy: { maxRetriesPerTarget: 0, breaker: { threshold: 1, baseMs: 1_000, capMs: 1_000 } },
     turns: 10,
     pauseMs: 450,
