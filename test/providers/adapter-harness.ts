@@ -28,6 +28,13 @@ export function callerFor(simulator: Simulator): ModelCaller {
   return createSdkModelCaller({ endpoints: endpointsFor(simulator), apiKey: () => testKey });
 }
 
+/** One fault of a simulator scenario (what a rule does). */
+export type Fault = Parameters<Simulator["setScenario"]>[0] extends { faults?: (infer R)[] }
+  ? R extends { fault: infer F }
+    ? F
+    : never
+  : never;
+
 export interface Collected {
   readonly events: ModelStreamEvent[];
   readonly text: string;

@@ -6,7 +6,7 @@ import { classify } from "../../src/failover/classify.ts";
 import type { Failure } from "../../src/failover/failure.ts";
 import type { WireProtocol } from "../../src/providers/wire-protocol.ts";
 import { canonicalReplyText, type Simulator, startSimulator, tokenize } from "../../src/simulator/index.ts";
-import { type Collected, callerFor, collect, routes } from "./adapter-harness.ts";
+import { type Collected, callerFor, collect, type Fault, routes } from "./adapter-harness.ts";
 
 let simulator: Simulator;
 beforeAll(async () => {
@@ -16,12 +16,6 @@ afterAll(async () => {
   await simulator.close();
 });
 beforeEach(() => simulator.reset());
-
-type Fault = Parameters<Simulator["setScenario"]>[0] extends { faults?: (infer R)[] }
-  ? R extends { fault: infer F }
-    ? F
-    : never
-  : never;
 
 async function withFault(
   route: { provider: string; api: WireProtocol },

@@ -8,7 +8,7 @@ import type { Failure } from "../../src/failover/failure.ts";
 import type { ModelRequest } from "../../src/providers/model-stream.ts";
 import type { WireProtocol } from "../../src/providers/wire-protocol.ts";
 import { canonicalReplyText, type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { type Collected, callerFor, collect, routes } from "./adapter-harness.ts";
+import { type Collected, callerFor, collect, type Fault, routes } from "./adapter-harness.ts";
 
 let simulator: Simulator;
 beforeAll(async () => {
@@ -18,12 +18,6 @@ afterAll(async () => {
   await simulator.close();
 });
 beforeEach(() => simulator.reset());
-
-type Fault = Parameters<Simulator["setScenario"]>[0] extends { faults?: (infer R)[] }
-  ? R extends { fault: infer F }
-    ? F
-    : never
-  : never;
 
 type Route = { provider: string; api: WireProtocol };
 
