@@ -105,6 +105,7 @@ export async function handleChatCompletion(request: Request, context: ChatHandle
       toolDefinitions: input.toolDefinitions,
       ...(input.maxOutputTokens === undefined ? {} : { maxOutputTokens: input.maxOutputTokens }),
       ...(input.sampling === undefined ? {} : { sampling: input.sampling }),
+      ...(input.reasoning === undefined ? {} : { reasoning: input.reasoning }),
       // A client reading a stream cannot take output back: forward continues only with a prefill.
       policy: stream ? { commitMode, canRetract: false } : { commitMode: "hold" },
       // A JSON answer is read whole: each attempt may fetch it non-streamed (attempt-mode.ts),

@@ -2,7 +2,7 @@
 // prompt, the rest becomes conversation history, and the request's new input is either its
 // last user message or the tool results after the last assistant message (the client ran the
 // tools). Offered tools become tool definitions Baton passes on and never executes; sampling
-// settings (temperature, top_p, penalties, seed, stop) are passed on as given.
+// settings (temperature, top_p, penalties, seed, stop) and the reasoning effort are passed on.
 // Only text content is accepted; anything else is a 400 naming the part.
 import type {
   AssistantPart,
@@ -10,7 +10,7 @@ import type {
   ToolCallPart,
   ToolDefinition,
 } from "../providers/conversation.ts";
-import type { Sampling } from "../providers/model-stream.ts";
+import type { ReasoningEffort, Sampling } from "../providers/model-stream.ts";
 import type { ToolResultMessage } from "../turn/turn-types.ts";
 import type { ChatMessage, ChatRequest } from "./chat-request.ts";
 import { invalidRequest } from "./gateway-error.ts";
@@ -26,6 +26,7 @@ export interface ChatTurnInput {
   readonly toolDefinitions: readonly ToolDefinition[];
   readonly maxOutputTokens?: number;
   readonly sampling?: Sampling;
+  readonly reasoning?: ReasoningEffort;
 }
 
 /** The request's sampling settings, when it has any. */
@@ -147,6 +148,9 @@ export function toTurnInput(request: ChatRequest): ChatTurnInput {
     toolDefinitions: toolDefinitionsOf(request),
     ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
     ...(sampling === undefined ? {} : { sampling }),
+    ...(request.reasoning_effort === undefined || request.reasoning_effort === null
+      ? {}
+      : { reasoning: request.reasoning_effort }),
   };
   if (last?.role === "user") {
     return { ...common, history: conversation.slice(0, -1), message: last.content, toolResults: [] };

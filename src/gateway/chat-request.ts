@@ -4,6 +4,7 @@
 // the gateway cannot honour are refused rather than silently dropped (n > 1, logprobs, JSON
 // response formats, unknown keys). Shapes only: message semantics are chat-input.ts.
 import { z } from "zod";
+import { reasoningEfforts } from "../providers/model-stream.ts";
 import { invalidRequest } from "./gateway-error.ts";
 
 const contentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
@@ -64,7 +65,7 @@ export const chatRequestSchema = z.strictObject({
   user: z.string().nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
   store: z.boolean().nullish(),
-  reasoning_effort: z.string().nullish(),
+  reasoning_effort: z.enum(reasoningEfforts).nullish(),
   service_tier: z.string().nullish(),
   logit_bias: z.record(z.string(), z.number()).nullish(),
 });

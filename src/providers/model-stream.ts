@@ -40,13 +40,20 @@ export interface Sampling {
   readonly stopSequences?: readonly string[];
 }
 
+/** Reasoning effort levels, as OpenAI names them; the AI SDK maps them for other providers. */
+export const reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
+export type ReasoningEffort = (typeof reasoningEfforts)[number];
+
 export interface ModelRequest {
   readonly messages: readonly ConversationMessage[];
   readonly tools?: readonly ToolDefinition[];
   readonly maxOutputTokens?: number;
   readonly sampling?: Sampling;
-  /** Ask the model to reason first (Anthropic thinking, Gemini thinking, OpenAI reasoning effort). */
-  readonly reasoning?: "low" | "medium" | "high";
+  /**
+   * How much the model should reason first (OpenAI reasoning effort, Anthropic and Gemini
+   * thinking), mapped by the AI SDK to each provider's form; unset: the provider's default.
+   */
+  readonly reasoning?: ReasoningEffort;
   readonly timers?: ModelTimers;
   /** The caller's abort signal (turn deadline or cancellation). */
   readonly signal?: AbortSignal;

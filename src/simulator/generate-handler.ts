@@ -215,6 +215,11 @@ export async function handleGenerate(
     keyHash: keyHash(apiKey),
     promptChars: request?.promptChars ?? 0,
     ...(request?.sampling === undefined ? {} : { sampling: request.sampling }),
+    ...(request?.reasoningEffort !== undefined
+      ? { reasoning: request.reasoningEffort }
+      : request?.thinkingRequested === true
+        ? { reasoning: "thinking" }
+        : {}),
     stream: request?.stream ?? route.pathStream ?? false,
     call: state.log.nextCall(route.provider, model),
     outcome: "pending",

@@ -23,6 +23,8 @@ export interface SimulatorLogEntry {
   promptChars: number;
   /** Present when the request set any sampling setting. */
   sampling?: SamplingSeen;
+  /** OpenAI's `reasoning_effort` / `reasoning.effort` as sent; "thinking" when Anthropic or Gemini thinking was asked for. */
+  reasoning?: string;
   stream: boolean;
   /** 1-based per provider+model since the last reset. */
   call: number;

@@ -26,6 +26,8 @@ export interface ParsedRequest {
   readonly promptChars: number;
   readonly maxOutputTokens?: number;
   readonly sampling?: SamplingSeen;
+  /** OpenAI's reasoning effort as sent. */
+  readonly reasoningEffort?: string;
 }
 
 export type ParseResult =
@@ -117,6 +119,7 @@ function parseOpenAiChat(body: Json): ParseResult {
       ...summarize(turns),
       ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
       ...samplingSeen({ temperature: body.temperature, topP: body.top_p, seed: body.seed, stop: body.stop }),
+      ...(typeof body.reasoning_effort === "string" ? { reasoningEffort: body.reasoning_effort } : {}),
     },
   };
 }
@@ -153,6 +156,9 @@ function parseOpenAiResponses(body: Json): ParseResult {
       ...summarize(turns),
       ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
       ...samplingSeen({ temperature: body.temperature, topP: body.top_p, seed: undefined, stop: undefined }),
+      ...(isObject(body.reasoning) && typeof body.reasoning.effort === "string"
+        ? { reasoningEffort: body.reasoning.effort }
+        : {}),
     },
   };
 }

@@ -214,6 +214,7 @@ class TurnExecution {
               ? {}
               : { maxOutputTokens: this.#options.maxOutputTokens }),
             ...(this.#options.sampling === undefined ? {} : { sampling: this.#options.sampling }),
+            ...(this.#options.reasoning === undefined ? {} : { reasoning: this.#options.reasoning }),
             ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
             ...(whole ? { whole } : {}),
           },

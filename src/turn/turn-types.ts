@@ -11,7 +11,14 @@ import type {
   ToolCallPart,
   ToolDefinition,
 } from "../providers/conversation.ts";
-import type { FinishReason, ModelCaller, ModelTarget, Sampling, Usage } from "../providers/model-stream.ts";
+import type {
+  FinishReason,
+  ModelCaller,
+  ModelTarget,
+  ReasoningEffort,
+  Sampling,
+  Usage,
+} from "../providers/model-stream.ts";
 import type { SessionStore } from "../session/session-store.ts";
 import type { Tool } from "./tool.ts";
 import type { TurnEvent } from "./turn-event.ts";
@@ -62,6 +69,8 @@ export interface TurnOptions {
   readonly maxOutputTokens?: number;
   /** Temperature, top-p, penalties, seed and stop sequences for every step, as given. */
   readonly sampling?: Sampling;
+  /** Reasoning effort for every step (`none` ... `xhigh`); the provider's default otherwise. */
+  readonly reasoning?: ReasoningEffort;
   /** Model steps per turn (a tool call and its result make one more step). Default 16. */
   readonly maxSteps?: number;
   /** Per-turn policy overrides (e.g. the gateway's commit mode and `canRetract: false`). */

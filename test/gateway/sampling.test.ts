@@ -60,3 +60,34 @@ it("sends no sampling setting the client did not give", async () => {
   await fixture.client.chat.completions.create({ model: "baton/default", messages: hello });
   expect(fixture.simulator.log().map((entry) => entry.sampling)).toEqual([undefined, undefined]);
 });
+
+describe("reasoning_effort", () => {
+  it("reaches a reasoning model as its effort and the fallback as thinking", async () => {
+    fixture.simulator.reset();
+    const completion = await fixture.client.chat.completions.create({
+      model: "openai/gpt-5.5",
+      // @ts-expect-error Baton's extension: models tried after `model`
+      fallbacks: ["anthropic/claude-sonnet-4-6"],
+      messages: hello,
+      reasoning_effort: "low",
+    });
+    expect(completion.model).toBe("anthropic/claude-sonnet-4-6");
+    expect(fixture.simulator.log().map((entry) => [entry.provider, entry.reasoning])).toEqual([
+      ["openai", "low"],
+      ["anthropic", "thinking"],
+    ]);
+  });
+
+  it("refuses an effort no provider knows, naming the field and the choices", async () => {
+    const error = await fixture.client.chat.completions
+      .create({
+        model: "baton/default",
+        messages: hello,
+        // @ts-expect-error not an OpenAI effort
+        reasoning_effort: "extreme",
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 400 });
+    expect(String((error as Error).message)).toMatch(/reasoning_effort.*"?none"?.*"?xhigh"?/s);
+  });
+});
