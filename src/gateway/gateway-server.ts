@@ -4,6 +4,7 @@
 // run without auth anywhere but loopback. It does not terminate TLS: put a proxy in front.
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
+import { cancellableSleep } from "./cancellable-sleep.ts";
 import { createGatewayApp, type GatewayApp, type GatewayOptions } from "./gateway-app.ts";
 import type { DrainReport } from "./in-flight.ts";
 
@@ -33,15 +34,6 @@ export interface RunningGateway {
 /** True for 127.0.0.0/8, ::1 and localhost. */
 export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-function sleep(ms: number): { promise: Promise<void>; cancel: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
 }
 
 /** How long responses get to write their last bytes after the drain, before sockets are closed. */
@@ -93,7 +85,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       const flushed = new Promise<void>((resolve) => {
         idle = resolve;
       });
-      const flush = sleep(flushMs);
+      const flush = cancellableSleep(flushMs);
       await Promise.race([flushed, flush.promise]);
       flush.cancel();
     }

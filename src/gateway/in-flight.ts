@@ -2,6 +2,7 @@
 // fires when its client goes away or when a drain runs out of time. `drain(boundMs)` refuses
 // new turns, waits for the running ones to end within the bound, then aborts the rest and waits
 // (briefly) for them to settle. It does not close sockets: that is the server glue's job.
+import { cancellableSleep } from "./cancellable-sleep.ts";
 
 interface Running {
   readonly controller: AbortController;
@@ -17,15 +18,6 @@ export interface DrainReport {
 
 /** How long aborted turns get to settle (write their session end, release the lease). */
 const settleMs = 2_000;
-
-function sleep(ms: number): { promise: Promise<void>; cancel: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
-}
 
 export class InFlight {
   readonly #running = new Set<Running>();
@@ -79,14 +71,14 @@ export class InFlight {
       const idle = new Promise<void>((resolve) => {
         this.#idle = resolve;
       });
-      const bound = sleep(boundMs);
+      const bound = cancellableSleep(boundMs);
       await Promise.race([idle, bound.promise]);
       bound.cancel();
     }
     const left = [...this.#running];
     for (const entry of left) entry.controller.abort(new Error("the gateway is shutting down"));
     if (left.length > 0) {
-      const settle = sleep(settleMs);
+      const settle = cancellableSleep(settleMs);
       await Promise.race([Promise.all(left.map((entry) => entry.settled)), settle.promise]);
       settle.cancel();
     }
