@@ -4,6 +4,7 @@
 // run without auth anywhere but loopback. It does not terminate TLS: put a proxy in front.
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
+import { isLoopbackHost } from "../net/loopback.ts";
 import { cancellableSleep } from "./cancellable-sleep.ts";
 import { createGatewayApp, type GatewayApp, type GatewayOptions } from "./gateway-app.ts";
 import type { DrainReport } from "./in-flight.ts";
@@ -31,11 +32,6 @@ export interface RunningGateway {
   close(options?: { drainMs?: number }): Promise<DrainReport>;
 }
 
-/** True for 127.0.0.0/8, ::1 and localhost. */
-export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 /** How long responses get to write their last bytes after the drain, before sockets are closed. */
 const flushMs = 1_000;
 
@@ -48,7 +44,7 @@ const flushMs = 1_000;
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? defaultGatewayPort;
-  if (options.auth === "off" && !isLoopback(host)) {
+  if (options.auth === "off" && !isLoopbackHost(host)) {
     throw new Error(
       `refusing to serve without auth on ${host}: auth may be off only on a loopback address (127.0.0.1, ::1, localhost)`,
     );

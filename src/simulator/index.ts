@@ -1,5 +1,7 @@
 // Public surface of the fault-injecting provider simulator: start one, load and validate
 // scenarios, read the error catalogue, and the canonical reply that answers are compared to.
+
+export { isLoopbackHost } from "../net/loopback.ts";
 export {
   type CatalogueEntry,
   catalogueIds,
@@ -30,4 +32,4 @@ export {
   ScenarioError,
   scenarioSchema,
 } from "./scenario-schema.ts";
-export { isLoopbackHost, type Simulator, type SimulatorOptions, startSimulator } from "./simulator-server.ts";
+export { type Simulator, type SimulatorOptions, startSimulator } from "./simulator-server.ts";

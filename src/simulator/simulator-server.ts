@@ -4,6 +4,7 @@
 // It does not protect against being exposed: it refuses non-loopback hosts unless told.
 import { createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { isLoopbackHost } from "../net/loopback.ts";
 import type { WireProtocol } from "../providers/wire-protocol.ts";
 import { handleRequest } from "./request-handler.ts";
 import { RequestLog, type SimulatorLogEntry } from "./request-log.ts";
@@ -48,11 +49,6 @@ export interface Simulator {
   scenario(): Scenario;
   /** Stops listening and destroys every open connection. */
   close(): Promise<void>;
-}
-
-/** True for 127.0.0.0/8, ::1 and localhost. */
-export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /**

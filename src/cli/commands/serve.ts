@@ -4,12 +4,8 @@
 // and one line per request (unless --quiet).
 import { type CommitMode, defaultPolicy } from "../../failover/policy.ts";
 import { defaultBodyLimit } from "../../gateway/gateway-app.ts";
-import {
-  defaultDrainMs,
-  defaultGatewayPort,
-  isLoopback,
-  startGateway,
-} from "../../gateway/gateway-server.ts";
+import { defaultDrainMs, defaultGatewayPort, startGateway } from "../../gateway/gateway-server.ts";
+import { isLoopbackHost } from "../../net/loopback.ts";
 import { type Command, type CommandIo, UsageError } from "../command.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { loadBaton } from "../load-baton.ts";
@@ -139,7 +135,7 @@ function parseArgs(args: readonly string[]): ServeOptions {
         throw new UsageError(`unknown option '${arg}'`);
     }
   }
-  if (!options.auth && !isLoopback(options.host)) {
+  if (!options.auth && !isLoopbackHost(options.host)) {
     throw new UsageError(
       `--no-auth is allowed only on a loopback host (127.0.0.1, ::1, localhost), not ${options.host}: set $${options.tokenEnv} instead`,
     );
