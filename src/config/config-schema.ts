@@ -2,6 +2,7 @@
 // an error (with a "did you mean" from config-error.ts). Defaults live here, next to the field
 // they belong to; README.md's config reference describes the same fields.
 import { z } from "zod";
+import { reasoningEfforts } from "../providers/model-stream.ts";
 import { wireProtocols } from "../providers/wire-protocol.ts";
 
 const positiveMs = z.number().int().positive();
@@ -29,6 +30,8 @@ export const modelOptionsSchema = z.strictObject({
   timers: timersSchema.optional(),
   contextWindow: z.number().int().positive().optional(),
   acceptsPrefill: z.boolean().optional(),
+  /** Reasoning effort for this model when the turn does not set one. */
+  reasoning: z.enum(reasoningEfforts).optional(),
 });
 
 export const providerSchema = z.strictObject({

@@ -152,6 +152,7 @@ export function resolveRuntime(file: string, config: BatonConfig, env: NodeJS.Pr
               timers: mergeTimers(timers, options?.timers),
               ...(options?.contextWindow === undefined ? {} : { contextWindow: options.contextWindow }),
               ...(options?.acceptsPrefill === undefined ? {} : { acceptsPrefill: options.acceptsPrefill }),
+              ...(options?.reasoning === undefined ? {} : { reasoning: options.reasoning }),
             },
           };
         }),

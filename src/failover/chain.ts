@@ -3,7 +3,7 @@
 // their per-model options, and their expansion into concrete targets, candidate by candidate,
 // each candidate through each of its provider's credentials in order.
 import { enclosingKeys, type HealthKey } from "../health/health-key.ts";
-import type { ModelTarget, ModelTimers } from "../providers/model-stream.ts";
+import type { ModelTarget, ModelTimers, ReasoningEffort } from "../providers/model-stream.ts";
 import type { WireProtocol } from "../providers/wire-protocol.ts";
 
 export interface ChainCredential {
@@ -31,6 +31,8 @@ export interface ModelOptions {
   readonly contextWindow?: number;
   /** True when the target continues a partial answer sent as a trailing assistant message. */
   readonly acceptsPrefill?: boolean;
+  /** Reasoning effort for this model when the request does not set one. */
+  readonly reasoning?: ReasoningEffort;
 }
 
 export interface ChainCandidate {

@@ -37,7 +37,7 @@ export interface RunWithFailoverOptions {
   readonly caller: ModelCaller;
   /** Raw facts to reason + scope (src/failover/classify.ts). */
   readonly classify: (failure: ProviderFailure, now: number) => Failure;
-  /** The step to run. Per-candidate timers override `request.timers`. */
+  /** The step to run. Per-candidate timers override `request.timers`; a candidate's reasoning effort applies when the request sets none. */
   readonly request: ModelRequest;
   readonly clock?: Clock;
   /** Uniform in [0, 1); for jitter. */
@@ -328,6 +328,9 @@ class Turn {
         ...request,
         messages,
         timers: { ...request.timers, ...target.options.timers },
+        ...(request.reasoning === undefined && target.options.reasoning !== undefined
+          ? { reasoning: target.options.reasoning }
+          : {}),
         signal: this.#signal,
       },
       attempt,
