@@ -3,9 +3,9 @@
 // before the next attempt's text.
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline/promises";
-import { parseArgs } from "node:util";
 import { TurnError } from "../../turn/turn-error.ts";
-import { type Command, type CommandIo, UsageError } from "../command.ts";
+import type { Command, CommandIo } from "../command.ts";
+import { parseCommandArgs } from "../command-args.ts";
 import { decisionLine } from "../decision-line.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { loadBaton } from "../load-baton.ts";
@@ -22,15 +22,10 @@ const dim = (text: string, colour: boolean): string => (colour ? `\u001b[2m${tex
 const strike = (text: string, colour: boolean): string => (colour ? `\u001b[9m${text}\u001b[29m` : text);
 
 async function run(args: string[], io: CommandIo): Promise<number> {
-  let values: { config?: string; chain?: string; session?: string };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { config: { type: "string" }, chain: { type: "string" }, session: { type: "string" } },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCommandArgs({
+    args,
+    options: { config: { type: "string" }, chain: { type: "string" }, session: { type: "string" } },
+  });
   const loaded = await loadBaton(io, values.config);
   if (!loaded.ok) return loaded.exitCode;
   const colour = (io.stdout as { isTTY?: boolean }).isTTY === true;

@@ -1,8 +1,8 @@
 // `baton doctor`: checks the config and that every credential's key is set (never printing
 // a key), and that each chain can be used.
-import { parseArgs } from "node:util";
 import { ConfigError } from "../../config/config-error.ts";
-import { type Command, type CommandIo, UsageError } from "../command.ts";
+import type { Command, CommandIo } from "../command.ts";
+import { parseCommandArgs } from "../command-args.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { loadBaton } from "../load-baton.ts";
 
@@ -14,12 +14,7 @@ chain can be used. Exit code 0 when everything is usable, 3 when something is no
 `;
 
 async function run(args: string[], io: CommandIo): Promise<number> {
-  let config: string | undefined;
-  try {
-    ({ config } = parseArgs({ args, options: { config: { type: "string" } } }).values);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { config } = parseCommandArgs({ args, options: { config: { type: "string" } } }).values;
   const loaded = await loadBaton(io, config);
   if (!loaded.ok) return loaded.exitCode;
   const { runtime } = loaded.baton;

@@ -1,10 +1,10 @@
 // `baton run "message"`: one turn from the command line. The answer streams to stdout, one
 // line per decision goes to stderr, `--json` prints one object for scripts instead.
-import { parseArgs } from "node:util";
 import { ConfigError } from "../../config/config-error.ts";
 import { TurnError } from "../../turn/turn-error.ts";
 import type { TurnResult } from "../../turn/turn-types.ts";
 import { type Command, type CommandIo, UsageError } from "../command.ts";
+import { parseCommandArgs } from "../command-args.ts";
 import { decisionLine } from "../decision-line.ts";
 import { ExitCode, exitCodeFor, exitCodeHelp } from "../exit-codes.ts";
 import { loadBaton } from "../load-baton.ts";
@@ -83,23 +83,17 @@ function jsonResult(
 }
 
 async function run(args: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = (() => {
-    try {
-      return parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          config: { type: "string" },
-          chain: { type: "string" },
-          session: { type: "string" },
-          system: { type: "string" },
-          json: { type: "boolean", default: false },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-  })();
+  const { values, positionals } = parseCommandArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      config: { type: "string" },
+      chain: { type: "string" },
+      session: { type: "string" },
+      system: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
   if (positionals.length !== 1)
     throw new UsageError(`expected one message argument, got ${positionals.length}`);
   const message = positionals[0] === "-" ? await readStdin() : (positionals[0] as string);

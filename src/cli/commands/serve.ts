@@ -7,6 +7,7 @@ import { defaultBodyLimit } from "../../gateway/gateway-app.ts";
 import { defaultDrainMs, defaultGatewayPort, startGateway } from "../../gateway/gateway-server.ts";
 import { isLoopbackHost } from "../../net/loopback.ts";
 import { type Command, type CommandIo, UsageError } from "../command.ts";
+import { parseCommandArgs, parseInteger } from "../command-args.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { loadBaton } from "../load-baton.ts";
 
@@ -69,72 +70,40 @@ function parseSize(flag: string, text: string): number {
   return size;
 }
 
-function parseInteger(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UsageError(`${flag} expects an integer ${min}-${max}, got '${text}'`);
+function parseServeArgs(args: readonly string[]): ServeOptions {
+  const { values } = parseCommandArgs({
+    args: [...args],
+    options: {
+      config: { type: "string" },
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string" },
+      "token-env": { type: "string", default: "BATON_GATEWAY_TOKEN" },
+      "no-auth": { type: "boolean", default: false },
+      "body-limit": { type: "string" },
+      "stream-commit": { type: "string" },
+      "drain-ms": { type: "string" },
+      quiet: { type: "boolean", default: false },
+    },
+  });
+  const mode = values["stream-commit"];
+  if (mode !== undefined && mode !== "forward" && mode !== "hold") {
+    throw new UsageError(`--stream-commit expects forward or hold, got '${mode}'`);
   }
-  return value;
-}
-
-function parseArgs(args: readonly string[]): ServeOptions {
   const options: ServeOptions = {
-    host: "127.0.0.1",
-    port: defaultGatewayPort,
-    tokenEnv: "BATON_GATEWAY_TOKEN",
-    auth: true,
-    bodyLimit: defaultBodyLimit,
-    drainMs: defaultDrainMs,
-    quiet: false,
+    ...(values.config === undefined ? {} : { config: values.config }),
+    host: values.host,
+    port: values.port === undefined ? defaultGatewayPort : parseInteger("--port", values.port, 0, 65_535),
+    tokenEnv: values["token-env"],
+    auth: !values["no-auth"],
+    bodyLimit:
+      values["body-limit"] === undefined ? defaultBodyLimit : parseSize("--body-limit", values["body-limit"]),
+    ...(mode === undefined ? {} : { streamCommit: mode }),
+    drainMs:
+      values["drain-ms"] === undefined
+        ? defaultDrainMs
+        : parseInteger("--drain-ms", values["drain-ms"], 0, 600_000),
+    quiet: values.quiet,
   };
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] as string;
-    const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=")
-        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-        : [arg, undefined];
-    const value = (): string => {
-      const next = inline ?? args[++index];
-      if (next === undefined || next === "") throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
-      case "--config":
-        options.config = value();
-        break;
-      case "--host":
-        options.host = value();
-        break;
-      case "--port":
-        options.port = parseInteger(flag, value(), 0, 65_535);
-        break;
-      case "--token-env":
-        options.tokenEnv = value();
-        break;
-      case "--no-auth":
-        options.auth = false;
-        break;
-      case "--body-limit":
-        options.bodyLimit = parseSize(flag, value());
-        break;
-      case "--stream-commit": {
-        const mode = value();
-        if (mode !== "forward" && mode !== "hold") {
-          throw new UsageError(`--stream-commit expects forward or hold, got '${mode}'`);
-        }
-        options.streamCommit = mode;
-        break;
-      }
-      case "--drain-ms":
-        options.drainMs = parseInteger(flag, value(), 0, 600_000);
-        break;
-      case "--quiet":
-        options.quiet = true;
-        break;
-      default:
-        throw new UsageError(`unknown option '${arg}'`);
-    }
-  }
   if (!options.auth && !isLoopbackHost(options.host)) {
     throw new UsageError(
       `--no-auth is allowed only on a loopback host (127.0.0.1, ::1, localhost), not ${options.host}: set $${options.tokenEnv} instead`,
@@ -144,7 +113,7 @@ function parseArgs(args: readonly string[]): ServeOptions {
 }
 
 async function run(args: string[], io: CommandIo): Promise<number> {
-  const options = parseArgs(args);
+  const options = parseServeArgs(args);
   let token: string | undefined;
   if (options.auth) {
     token = io.env[options.tokenEnv];

@@ -16,6 +16,7 @@ import {
   startSimulator,
 } from "../../simulator/index.ts";
 import { type Command, type CommandIo, UsageError } from "../command.ts";
+import { parseCommandArgs, parseInteger } from "../command-args.ts";
 import { ExitCode } from "../exit-codes.ts";
 
 interface SimulateOptions {
@@ -27,53 +28,26 @@ interface SimulateOptions {
   schema: boolean;
 }
 
-function parseArgs(args: readonly string[]): SimulateOptions {
+function parseSimulateArgs(args: readonly string[]): SimulateOptions {
+  const { values } = parseCommandArgs({
+    args: [...args],
+    options: {
+      scenario: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string", default: "127.0.0.1" },
+      "allow-non-loopback": { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+      schema: { type: "boolean", default: false },
+    },
+  });
   const options: SimulateOptions = {
-    port: 0,
-    host: "127.0.0.1",
-    allowNonLoopback: false,
-    quiet: false,
-    schema: false,
+    ...(values.scenario === undefined ? {} : { scenarioPath: values.scenario }),
+    port: values.port === undefined ? 0 : parseInteger("--port", values.port, 0, 65_535),
+    host: values.host,
+    allowNonLoopback: values["allow-non-loopback"],
+    quiet: values.quiet,
+    schema: values.schema,
   };
-  for (let index = 0; index < args.length; index += 1) {
-    const arg = args[index] as string;
-    const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=")
-        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-        : [arg, undefined];
-    const value = (): string => {
-      const next = inline ?? args[++index];
-      if (next === undefined || next === "") throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
-      case "--scenario":
-        options.scenarioPath = value();
-        break;
-      case "--port": {
-        const text = value();
-        const port = Number(text);
-        if (!/^\d+$/.test(text) || port > 65_535)
-          throw new UsageError(`--port expects an integer 0-65535, got '${text}'`);
-        options.port = port;
-        break;
-      }
-      case "--host":
-        options.host = value();
-        break;
-      case "--allow-non-loopback":
-        options.allowNonLoopback = true;
-        break;
-      case "--quiet":
-        options.quiet = true;
-        break;
-      case "--schema":
-        options.schema = true;
-        break;
-      default:
-        throw new UsageError(`unknown option '${arg}'`);
-    }
-  }
   if (!isLoopbackHost(options.host) && !options.allowNonLoopback) {
     throw new UsageError(
       `refusing to listen on ${options.host}: the simulator is for loopback; add --allow-non-loopback if you really mean it`,
@@ -215,7 +189,7 @@ Example:
 }
 
 async function run(args: string[], io: CommandIo): Promise<number> {
-  const options = parseArgs(args);
+  const options = parseSimulateArgs(args);
   if (options.schema) {
     io.stdout.write(`${JSON.stringify(z.toJSONSchema(scenarioSchema, { io: "input" }), null, 2)}\n`);
     return ExitCode.ok;

@@ -1,11 +1,11 @@
 // `baton trace ID`: a readable timeline of a session's turns from its trace file: every
 // attempt, wait, skip, rotation, rebase and tool call, with times relative to the turn start.
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { formatDuration } from "../../failover/error-message.ts";
 import { readTraceLines, type TraceLine } from "../../trace/trace-file.ts";
 import type { TurnEvent } from "../../turn/turn-event.ts";
 import { type Command, type CommandIo, UsageError } from "../command.ts";
+import { parseCommandArgs } from "../command-args.ts";
 import { decisionLine } from "../decision-line.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { loadBaton } from "../load-baton.ts";
@@ -35,31 +35,16 @@ function line(event: TraceLine): string | undefined {
 }
 
 async function run(args: string[], io: CommandIo): Promise<number> {
-  let parsed: ReturnType<
-    typeof parseArgs<{
-      options: {
-        turn: { type: "string" };
-        json: { type: "boolean" };
-        config: { type: "string" };
-        dir: { type: "string" };
-      };
-      allowPositionals: true;
-    }>
-  >;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        turn: { type: "string" },
-        json: { type: "boolean" },
-        config: { type: "string" },
-        dir: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommandArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      turn: { type: "string" },
+      json: { type: "boolean" },
+      config: { type: "string" },
+      dir: { type: "string" },
+    },
+  });
   const [id] = parsed.positionals;
   if (id === undefined || parsed.positionals.length > 1) throw new UsageError("expected one session id");
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id))
