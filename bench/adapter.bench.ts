@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { resolveEndpoint } from "../src/providers/provider-endpoint.ts";
 import { createSdkModelCaller } from "../src/providers/sdk-model-caller.ts";
 import { startSimulator } from "../src/simulator/index.ts";
+import { readChatStreamText } from "./plain-sse.ts";
 import { type BenchTable, percentile, ratio } from "./table.ts";
 
 const calls = Number(process.env.BATON_BENCH_CALLS ?? 2000);
@@ -21,23 +22,7 @@ async function plainFetchCall(url: string): Promise<string> {
       messages: [{ role: "user", content: "hi" }],
     }),
   });
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let text = "";
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let boundary = buffer.indexOf("\n\n");
-    while (boundary !== -1) {
-      const event = buffer.slice(0, boundary);
-      buffer = buffer.slice(boundary + 2);
-      boundary = buffer.indexOf("\n\n");
-      const data = event.startsWith("data: ") ? event.slice(6) : "";
-      if (data === "" || data === "[DONE]") continue;
-      const parsed = JSON.parse(data) as { choices?: { delta?: { content?: string } }[] };
-      text += parsed.choices?.[0]?.delta?.content ?? "";
-    }
-  }
-  return text;
+  return readChatStreamText(response.body as AsyncIterable<Uint8Array>);
 }
 
 export async function run(): Promise<BenchTable[]> {

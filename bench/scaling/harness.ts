@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Simulator } from "../../src/simulator/index.ts";
 import { type Baton, createBaton } from "../../src/turn/create-baton.ts";
+import { readChatStreamText } from "../plain-sse.ts";
 
 /** A model request as the adapter sent it. */
 export interface RecordedRequest {
@@ -82,22 +83,7 @@ export async function timedDirect(request: RecordedRequest): Promise<number> {
   const response = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body });
   if (!response.ok || response.body === null)
     throw new Error(`direct request failed: HTTP ${response.status}`);
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let text = "";
-  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let boundary = buffer.indexOf("\n\n");
-    while (boundary !== -1) {
-      const event = buffer.slice(0, boundary);
-      buffer = buffer.slice(boundary + 2);
-      boundary = buffer.indexOf("\n\n");
-      const data = event.startsWith("data: ") ? event.slice(6) : "";
-      if (data === "" || data === "[DONE]") continue;
-      const parsed = JSON.parse(data) as { choices?: { delta?: { content?: string } }[] };
-      text += parsed.choices?.[0]?.delta?.content ?? "";
-    }
-  }
+  const text = await readChatStreamText(response.body as AsyncIterable<Uint8Array>);
   const elapsed = performance.now() - started;
   if (text.length === 0) throw new Error("direct request returned no text");
   return elapsed;
