@@ -2,8 +2,8 @@
 // gracefully: stop accepting connections, let in-flight turns finish within a bound, abort what
 // is left (their streams end with an error event), then close every connection. It refuses to
 // run without auth anywhere but loopback. It does not terminate TLS: put a proxy in front.
-import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
+import { listen } from "../net/listen.ts";
 import { isLoopbackHost } from "../net/loopback.ts";
 import { cancellableSleep } from "./cancellable-sleep.ts";
 import { createGatewayApp, type GatewayApp, type GatewayOptions } from "./gateway-app.ts";
@@ -63,15 +63,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       if (open.size === 0) idle?.();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const address = await listen(server, port, host);
   let closing: Promise<DrainReport> | undefined;
 
   const close = async (drainMs: number): Promise<DrainReport> => {
@@ -91,8 +83,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
 
   return {
-    url: `http://${urlHost}:${address.port}`,
-    host: address.address,
+    url: address.url,
+    host: address.host,
     port: address.port,
     app,
     close(closeOptions = {}) {

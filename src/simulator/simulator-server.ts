@@ -3,7 +3,8 @@
 // close). close() destroys every open socket, hung ones included, so nothing outlives it.
 // It does not protect against being exposed: it refuses non-loopback hosts unless told.
 import { createServer } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
+import { listen } from "../net/listen.ts";
 import { isLoopbackHost } from "../net/loopback.ts";
 import type { WireProtocol } from "../providers/wire-protocol.ts";
 import { handleRequest } from "./request-handler.ts";
@@ -86,16 +87,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     // A reset by the client is expected behaviour here, not a crash.
     socket.on("error", () => {});
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${urlHost}:${address.port}`;
+  const address = await listen(server, port, host);
+  const url = address.url;
   let closed: Promise<void> | undefined;
 
   const providerUrl = (provider: string): string => {
@@ -109,7 +102,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   return {
     url,
-    host: address.address,
+    host: address.host,
     port: address.port,
     baseUrl: (provider, api) => `${providerUrl(provider)}/${api === "google-gemini" ? "v1beta" : "v1"}`,
     providerUrl,
