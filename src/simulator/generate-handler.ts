@@ -55,6 +55,32 @@ export interface Exchange {
   readonly onEntry: (entry: SimulatorLogEntry) => void;
 }
 
+/**
+ * Logs the request (pending) and hands its entry to the caller; `decide` records what the
+ * simulator did with it and reports it to `onRequest`.
+ */
+export function logExchange(
+  exchange: Exchange,
+  fields: Omit<SimulatorLogEntry, "atMs" | "keyHash" | "call" | "outcome"> & { apiKey: string | undefined },
+): { entry: SimulatorLogEntry; decide: (outcome: string, status?: number) => void } {
+  const { state } = exchange;
+  const { apiKey, ...rest } = fields;
+  const entry = state.log.add({
+    atMs: state.log.elapsedMs(),
+    ...rest,
+    keyHash: keyHash(apiKey),
+    call: state.log.nextCall(fields.provider, fields.model),
+    outcome: "pending",
+  });
+  exchange.onEntry(entry);
+  const decide = (outcome: string, status?: number): void => {
+    entry.outcome = outcome;
+    if (status !== undefined) entry.status = status;
+    state.onRequest?.({ ...entry });
+  };
+  return { entry, decide };
+}
+
 /** Reads the request body as text; undefined when it exceeds the limit. */
 export async function readBody(request: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
@@ -207,12 +233,11 @@ export async function handleGenerate(
       ? (json as { model: string }).model
       : "";
   const model = request?.model ?? route.pathModel ?? bodyModel;
-  const entry: SimulatorLogEntry = state.log.add({
-    atMs: state.log.elapsedMs(),
+  const { entry, decide } = logExchange(exchange, {
     provider: route.provider,
     api: route.api,
     model,
-    keyHash: keyHash(apiKey),
+    apiKey,
     promptChars: request?.promptChars ?? 0,
     ...(request?.sampling === undefined ? {} : { sampling: request.sampling }),
     ...(request?.reasoningEffort !== undefined
@@ -221,15 +246,7 @@ export async function handleGenerate(
         ? { reasoning: "thinking" }
         : {}),
     stream: request?.stream ?? route.pathStream ?? false,
-    call: state.log.nextCall(route.provider, model),
-    outcome: "pending",
   });
-  exchange.onEntry(entry);
-  const decide = (outcome: string, status?: number): void => {
-    entry.outcome = outcome;
-    if (status !== undefined) entry.status = status;
-    state.onRequest?.({ ...entry });
-  };
   const fail = (catalogueEntry: CatalogueEntry, outcome: string, context: ErrorContext): void => {
     decide(outcome, catalogueEntry.status);
     sendCatalogueError(exchange, catalogueEntry, context);

@@ -4,7 +4,7 @@
 // path looks like. Follows each connection so the log can tell when a client gave up.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WireProtocol } from "../providers/wire-protocol.ts";
-import { apiKeyOf, keyHash } from "./credentials.ts";
+import { apiKeyOf } from "./credentials.ts";
 import { familyOf, resolveError } from "./error-catalogue.ts";
 import type { CatalogueEntry, ErrorFamily } from "./error-shapes.ts";
 import { selectFault, windowRemainingMs } from "./fault-matching.ts";
@@ -12,6 +12,7 @@ import {
   type Exchange,
   errorContext,
   handleGenerate,
+  logExchange,
   randomHex,
   readBody,
   requestIdHeaders,
@@ -64,23 +65,14 @@ function handleListing(
   const api = protocolOfFamily[route.family];
   const model = route.kind === "get-model" ? route.model : "";
   const apiKey = apiKeyOf(api, exchange.request.headers, exchange.url.searchParams);
-  const entry = state.log.add({
-    atMs: state.log.elapsedMs(),
+  const { entry, decide } = logExchange(exchange, {
     provider: route.provider,
     api,
     model,
-    keyHash: keyHash(apiKey),
+    apiKey,
     promptChars: 0,
     stream: false,
-    call: state.log.nextCall(route.provider, model),
-    outcome: "pending",
   });
-  exchange.onEntry(entry);
-  const decide = (outcome: string, status?: number): void => {
-    entry.outcome = outcome;
-    if (status !== undefined) entry.status = status;
-    state.onRequest?.({ ...entry });
-  };
   const fail = (catalogueEntry: CatalogueEntry, resetInMs = 0): void => {
     decide(`http-error:${catalogueEntry.id}`, catalogueEntry.status);
     sendCatalogueError(exchange, catalogueEntry, errorContext(exchange, { model, apiKey, resetInMs }));
