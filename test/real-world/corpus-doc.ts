@@ -66,7 +66,7 @@ function expected(expectation: Expectation): string {
   return `${expectation.reason} / ${expectation.scope}${wait}`;
 }
 
-const escape = (text: string): string => text.replaceAll("|", "\\|").replaceAll("\n", " ");
+const tableCell = (text: string): string => text.replaceAll("|", "\\|").replaceAll("\n", " ");
 
 export function renderCorpusDoc(cases: readonly LoadedCase[]): string {
   const providers = [...new Set(cases.map((entry) => entry.provider))].sort();
@@ -105,7 +105,7 @@ export function renderCorpusDoc(cases: readonly LoadedCase[]): string {
           ? ""
           : ` (also accepted: ${entry.acceptable.map(expected).join("; ")})`;
       lines.push(
-        `| \`${entry.id}\` | ${escape(shape(entry))} | ${escape(expected(entry.expect) + alternatives)} | [source](${entry.source.url}) |`,
+        `| \`${entry.id}\` | ${tableCell(shape(entry))} | ${tableCell(expected(entry.expect) + alternatives)} | [source](${entry.source.url}) |`,
       );
     }
     const gaps = own.filter((entry) => entry.designGap !== undefined);
