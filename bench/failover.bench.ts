@@ -12,7 +12,7 @@ import { decide } from "../src/failover/decide.ts";
 import { runWithFailover } from "../src/failover/engine.ts";
 import type { Failure } from "../src/failover/failure.ts";
 import { resolvePolicy } from "../src/failover/policy.ts";
-import type { TurnState } from "../src/failover/turn-state.ts";
+import type { StepState } from "../src/failover/step-state.ts";
 import { FileHealthRegistry } from "../src/health/file-health-registry.ts";
 import type { HealthRegistry } from "../src/health/health-registry.ts";
 import { MemoryHealthRegistry } from "../src/health/memory-health-registry.ts";
@@ -90,7 +90,7 @@ function decideCost(runs: number): number[] {
   const targets = expandCandidates(chain(["openai:work", "openai:personal"]));
   const now = Date.UTC(2026, 0, 15, 13);
   const failure = quota(now + 3_600_000);
-  const state: TurnState = {
+  const state: StepState = {
     targets,
     policy: resolvePolicy(),
     health: new Map(),

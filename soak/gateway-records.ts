@@ -45,10 +45,10 @@ function endRecord(
     sessionId: start.sessionId,
   };
   if (end.status === 200 && end.error === undefined) {
-    const answered = events.filter((event) => event.type === "turn-answered").at(-1);
+    const answered = events.filter((event) => event.type === "step-answered").at(-1);
     const [provider = "?", model = "?"] = (end.model ?? "?/?").split(/\/(.*)/s);
     const served =
-      answered?.type === "turn-answered"
+      answered?.type === "step-answered"
         ? answered.served
         : { provider, model, api: "openai-chat" as const, credentialId: "?" };
     return {

@@ -24,7 +24,7 @@ function checkFailed(turn: TurnView, evidence: Evidence, builder: InvariantBuild
   const { error } = end;
   const where = { slot: turn.slot, inc: turn.inc, turnId: turn.turnId, sessionId: turn.sessionId };
   const fail = (message: string): void => builder.fail({ ...where, message: `${message}: ${error.message}` });
-  const failedEvents = eventsOf(turn, "turn-failed");
+  const failedEvents = eventsOf(turn, "step-failed");
   const lastFailed = failedEvents.at(-1);
   if (error.reason === "aborted") {
     builder.note("turns aborted by their caller");
@@ -61,17 +61,17 @@ function checkFailed(turn: TurnView, evidence: Evidence, builder: InvariantBuild
     if (event.type === "candidate-skipped" && event.reason !== undefined) met.add(event.reason);
     if (event.type === "wait-started" && event.reason !== undefined) met.add(event.reason);
   }
-  const stepFailed = step.filter((event) => event.type === "turn-failed").at(-1);
-  if (stepFailed?.type === "turn-failed" && stepFailed.kind === "deadline") met.add("timeout");
+  const stepFailed = step.filter((event) => event.type === "step-failed").at(-1);
+  if (stepFailed?.type === "step-failed" && stepFailed.kind === "deadline") met.add("timeout");
   if (
-    stepFailed?.type === "turn-failed" &&
+    stepFailed?.type === "step-failed" &&
     stepFailed.reason !== undefined &&
     stepFailed.reason !== error.reason
   ) {
     fail(`the turn's error says '${error.reason}' but its trace says '${stepFailed.reason}'`);
     return;
   }
-  if (stepFailed?.type === "turn-failed" && stepFailed.reason === undefined) {
+  if (stepFailed?.type === "step-failed" && stepFailed.reason === undefined) {
     fail(
       `a '${stepFailed.kind}' ending with no failure of its own is reported as ${error.reason}/${error.scope}`,
     );

@@ -27,7 +27,7 @@ export interface StopCause {
 }
 
 export type Action =
-  /** Send to this target (the first pick of a turn, or after a wait). */
+  /** Send to this target (the first pick of a step, or after a wait). */
   | {
       readonly type: "attempt";
       readonly targetIndex: number;

@@ -7,7 +7,7 @@ import { expandCandidates, type ResolvedChain } from "./chain.ts";
 import { choose, decide } from "./decide.ts";
 import type { Failure, FailureReason, FailureScope } from "./failure.ts";
 import { resolvePolicy } from "./policy.ts";
-import type { AttemptRecord, TurnState } from "./turn-state.ts";
+import type { AttemptRecord, StepState } from "./step-state.ts";
 
 const now = Date.UTC(2026, 0, 15, 13);
 const chain: ResolvedChain = {
@@ -24,7 +24,7 @@ const chain: ResolvedChain = {
 };
 const targets = expandCandidates(chain);
 
-function state(attempts: AttemptRecord[], overrides: Partial<TurnState> = {}): TurnState {
+function state(attempts: AttemptRecord[], overrides: Partial<StepState> = {}): StepState {
   return {
     targets,
     policy: resolvePolicy(),
@@ -42,7 +42,7 @@ function failure(reason: FailureReason, scope: FailureScope, extra: Partial<Fail
 }
 
 /** The decision after the first attempt (on target 0, gpt-5.5 via openai:work) failed. */
-function afterFirst(failed: Failure, overrides: Partial<TurnState> = {}) {
+function afterFirst(failed: Failure, overrides: Partial<StepState> = {}) {
   return decide(state([{ targetIndex: 0, startedAt: now, failure: failed }], overrides), failed, now);
 }
 

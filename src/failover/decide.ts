@@ -19,8 +19,8 @@ import {
   continuationFor,
   needsPrefill,
   retryLimit,
-  type TurnState,
-} from "./turn-state.ts";
+  type StepState,
+} from "./step-state.ts";
 
 function stop(
   kind: StopKind,
@@ -31,8 +31,8 @@ function stop(
   return { type: "stop", cause: failure === undefined ? { kind } : { kind, failure }, skipped, why };
 }
 
-function budgetStop(state: TurnState, now: number, skipped: readonly SkippedTarget[]): Action | undefined {
-  if (now >= state.deadlineAt) return stop("deadline", "the turn deadline has passed", skipped);
+function budgetStop(state: StepState, now: number, skipped: readonly SkippedTarget[]): Action | undefined {
+  if (now >= state.deadlineAt) return stop("deadline", "the step deadline has passed", skipped);
   if (state.attempts.length >= state.policy.maxAttempts) {
     return stop("attempt-budget", `the attempt budget of ${state.policy.maxAttempts} is spent`, skipped);
   }
@@ -45,7 +45,7 @@ function skippedNote(skipped: readonly SkippedTarget[]): string {
 
 /** Nothing is available now: wait for the earliest recovery if it fits the deadline, else stop. */
 function waitOrStop(
-  state: TurnState,
+  state: StepState,
   now: number,
   skipped: readonly SkippedTarget[],
   emptyKind: StopKind,
@@ -67,7 +67,7 @@ function waitOrStop(
   const kind: StopKind = emptyKind === "exhausted" && needsPrefill(state) ? "partial-output" : emptyKind;
   const why =
     recovery === undefined
-      ? "no candidate is left for this turn"
+      ? "no candidate is left for this step"
       : `every candidate left is unavailable; the earliest recovery (${healthKeyLabel(recovery.key)}) is after the deadline`;
   let cause: StopCause = { kind };
   if (failure !== undefined) cause = { ...cause, failure };
@@ -77,7 +77,7 @@ function waitOrStop(
 
 /** Moves to the first available target at or after `from`. */
 function moveOn(
-  state: TurnState,
+  state: StepState,
   current: ExpandedTarget,
   from: number,
   now: number,
@@ -120,7 +120,7 @@ function moveOn(
 
 /** A same-target retry, when the reason, the retry budget, health, the wait budget and the deadline allow. */
 function sameTargetRetry(
-  state: TurnState,
+  state: StepState,
   failure: Failure,
   current: ExpandedTarget,
   now: number,
@@ -164,7 +164,7 @@ function sameTargetRetry(
   };
 }
 
-function afterFailure(state: TurnState, failure: Failure, current: ExpandedTarget, now: number): Action {
+function afterFailure(state: StepState, failure: Failure, current: ExpandedTarget, now: number): Action {
   const { policy } = state;
   if (isRequestFailure(failure)) {
     const refusals = state.attempts.filter((attempt) => attempt.failure?.reason === failure.reason).length;
@@ -198,7 +198,7 @@ function afterFailure(state: TurnState, failure: Failure, current: ExpandedTarge
  * What to do after the last attempt in `state.attempts` failed with `failure`. The returned
  * health events are to be recorded; the action was chosen on the snapshot with them applied.
  */
-export function decide(state: TurnState, failure: Failure, now: number): Decision {
+export function decide(state: StepState, failure: Failure, now: number): Decision {
   const last = state.attempts.at(-1);
   const current = last === undefined ? undefined : state.targets[last.targetIndex];
   if (current === undefined) throw new TypeError("decide: state.attempts must end with the failed attempt");
@@ -220,8 +220,8 @@ export function decide(state: TurnState, failure: Failure, now: number): Decisio
   return { action, health, changes: applied.changes };
 }
 
-/** What to send first in a turn, or after a wait: the first available target in chain order. */
-export function choose(state: TurnState, now: number): Decision {
+/** What to send first in a step, or after a wait: the first available target in chain order. */
+export function choose(state: StepState, now: number): Decision {
   const selection = selectTarget(state, 0, now);
   const budget = budgetStop(state, now, selection.skipped);
   if (budget !== undefined) return { action: budget, health: [], changes: [] };

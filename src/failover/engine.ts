@@ -1,7 +1,7 @@
 // The failover engine: the only loop. It expands the chain, asks choose()/decide() what to do,
 // executes the action (send, retry after a wait, rotate credential, next candidate, wait for
-// the earliest recovery, stop) inside one turn deadline, records health, claims half-open
-// probes, and traces every step (turn-log.ts). It classifies nothing (`classify` is a
+// the earliest recovery, stop) inside one step deadline, records health, claims half-open
+// probes, and traces every step (step-log.ts). It classifies nothing (`classify` is a
 // parameter) and decides nothing itself; it owns the I/O: the stream, the clock, the registry.
 import { randomUUID } from "node:crypto";
 import { blockerOf, halfOpenKeys } from "../health/availability.ts";
@@ -25,9 +25,9 @@ import type { FailoverError } from "./failover-error.ts";
 import type { FailoverResult } from "./failover-result.ts";
 import type { Failure } from "./failure.ts";
 import { type FailoverPolicy, type FailoverPolicyInput, resolvePolicy } from "./policy.ts";
+import { type AttemptBase, StepLog } from "./step-log.ts";
+import type { AttemptRecord, StepState } from "./step-state.ts";
 import { toTraceKey } from "./trace-key.ts";
-import { type AttemptBase, TurnLog } from "./turn-log.ts";
-import type { AttemptRecord, TurnState } from "./turn-state.ts";
 
 export interface RunWithFailoverOptions {
   readonly chain: ResolvedChain;
@@ -42,20 +42,20 @@ export interface RunWithFailoverOptions {
   readonly clock?: Clock;
   /** Uniform in [0, 1); for jitter. */
   readonly random?: () => number;
-  /** Cancels the turn (defaults to `request.signal`). */
+  /** Cancels the step (defaults to `request.signal`). */
   readonly signal?: AbortSignal;
   /**
-   * Every trace event, content included, in order. A throw ends the turn: during an attempt it
+   * Every trace event, content included, in order. A throw ends the step: during an attempt it
    * is reported as an internal (runtime) failure; elsewhere the returned promise rejects with it.
    */
   readonly onEvent?: (event: TraceEvent) => void;
-  /** Names the turn as a probe-lease owner; random by default. */
+  /** Names the step as a probe-lease owner; random by default. */
   readonly turnId?: string;
 }
 
 const abortedFailure: Failure = { reason: "aborted", scope: "runtime", message: "aborted by the caller" };
 
-class Turn {
+class Step {
   readonly #options: RunWithFailoverOptions;
   readonly #callerSignal: AbortSignal | undefined;
   readonly #signal: AbortSignal;
@@ -66,7 +66,7 @@ class Turn {
   readonly #random: () => number;
   readonly #owner: string;
   readonly #deadlineAt: number;
-  readonly #log: TurnLog;
+  readonly #log: StepLog;
   readonly #attempts: AttemptRecord[] = [];
   readonly #unavailable: number[] = [];
   readonly #writes: Promise<void>[] = [];
@@ -88,7 +88,7 @@ class Turn {
     this.#random = options.random ?? Math.random;
     this.#owner = options.turnId ?? randomUUID();
     this.#deadlineAt = startedAt + this.#policy.deadlineMs;
-    this.#log = new TurnLog((event) => options.onEvent?.(event), this.#targets, this.#policy, startedAt);
+    this.#log = new StepLog((event) => options.onEvent?.(event), this.#targets, this.#policy, startedAt);
   }
 
   get deadlineAt(): number {
@@ -99,8 +99,8 @@ class Turn {
     return this.#clock.now();
   }
 
-  #state(): TurnState {
-    const state: TurnState = {
+  #state(): StepState {
+    const state: StepState = {
       targets: this.#targets,
       policy: this.#policy,
       health: this.#snapshot,
@@ -120,7 +120,7 @@ class Turn {
 
   /**
    * Records health events without waiting for durability; `settle()` waits at the end of the
-   * turn. A breaker opening this turn traced (`announced`) that the shared state does not hold
+   * step. A breaker opening this step traced (`announced`) that the shared state does not hold
    * once the write lands (another process's success reached it first) is traced as closed again.
    */
   #record(events: readonly HealthEvent[], announced: readonly HealthChange[] = []): void {
@@ -152,7 +152,7 @@ class Turn {
     await Promise.all(this.#writes);
   }
 
-  /** Sleeps on the turn's signal; false when the caller aborted or the deadline fired. */
+  /** Sleeps on the step's signal; false when the caller aborted or the deadline fired. */
   async #sleep(ms: number): Promise<boolean> {
     if (ms <= 0) return !this.#signal.aborted;
     try {
@@ -175,7 +175,7 @@ class Turn {
     return error;
   }
 
-  /** Claims the half-open probes a request to `target` needs; undefined (nothing held) when another turn has one. */
+  /** Claims the half-open probes a request to `target` needs; undefined (nothing held) when another step has one. */
   async #claimProbes(target: ExpandedTarget): Promise<readonly HealthKey[] | undefined> {
     const now = this.#now();
     const claimed: HealthKey[] = [];
@@ -237,7 +237,7 @@ class Turn {
       target: target.target,
     });
     if (!(await this.#sleep(action.delayMs))) throw await this.#fail(this.#interruption());
-    // Another turn or process may have cooled the target meanwhile.
+    // Another step or process may have cooled the target meanwhile.
     await this.#refresh();
     return blockerOf(this.#snapshot, target.keys, this.#now(), this.#owner) === undefined;
   }
@@ -273,8 +273,8 @@ class Turn {
       }
       const probes = await this.#claimProbes(target);
       if (probes === undefined) {
-        // Another turn holds the probe. The fresh snapshot shows its lease (and choose() reports
-        // the skip); if it somehow does not, rule the target out for this turn.
+        // Another step holds the probe. The fresh snapshot shows its lease (and choose() reports
+        // the skip); if it somehow does not, rule the target out for this step.
         await this.#refresh();
         if (blockerOf(this.#snapshot, target.keys, this.#now(), this.#owner) === undefined) {
           this.#unavailable.push(target.index);
@@ -379,8 +379,8 @@ class Turn {
  * const result = await runWithFailover({ chain, health: new MemoryHealthRegistry(), caller, classify, request });
  * console.log(result.served.model, result.text);
  */
-/** Why a finished turn cancels its deadline timer: one shared reason, nothing built per turn. */
-const turnEnded = new Error("the turn ended before its deadline");
+/** Why a finished step cancels its deadline timer: one shared reason, nothing built per step. */
+const stepEnded = new Error("the step ended before its deadline");
 
 export async function runWithFailover(options: RunWithFailoverOptions): Promise<FailoverResult> {
   const clock = options.clock ?? systemClock;
@@ -390,14 +390,14 @@ export async function runWithFailover(options: RunWithFailoverOptions): Promise<
   const signal =
     callerSignal === undefined ? deadline.signal : AbortSignal.any([callerSignal, deadline.signal]);
   const startedAt = clock.now();
-  const turn = new Turn(options, callerSignal, signal, startedAt);
-  clock.sleep(Math.max(0, turn.deadlineAt - startedAt), ended.signal).then(
-    () => deadline.abort(new Error("turn deadline reached")),
+  const step = new Step(options, callerSignal, signal, startedAt);
+  clock.sleep(Math.max(0, step.deadlineAt - startedAt), ended.signal).then(
+    () => deadline.abort(new Error("step deadline reached")),
     () => {},
   );
   try {
-    return await turn.run();
+    return await step.run();
   } finally {
-    ended.abort(turnEnded);
+    ended.abort(stepEnded);
   }
 }

@@ -1,5 +1,5 @@
 // What runWithFailover returns: the answer, who produced it (model and credential) with its
-// usage, and every attempt and skip of the turn, failed ones reported separately. Types only.
+// usage, and every attempt and skip of the step, failed ones reported separately. Types only.
 import type { AssistantPart, ToolCallPart } from "../providers/conversation.ts";
 import type { FinishReason, ModelTarget, Usage } from "../providers/model-stream.ts";
 import type { TimerName } from "../providers/provider-failure.ts";
@@ -10,7 +10,7 @@ export interface AttemptReport {
   /** 1-based, in the order the requests were sent. */
   readonly attempt: number;
   readonly target: ModelTarget;
-  /** `interrupted`: ended by the caller's abort or the turn deadline. */
+  /** `interrupted`: ended by the caller's abort or the step deadline. */
   readonly outcome: "answered" | "failed" | "interrupted";
   readonly reason?: FailureReason;
   readonly scope?: FailureScope;

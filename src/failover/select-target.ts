@@ -6,7 +6,7 @@ import type { SkipWhy } from "../trace/trace-event.ts";
 import type { SkippedTarget } from "./action.ts";
 import type { ExpandedTarget } from "./chain.ts";
 import type { FailureReason } from "./failure.ts";
-import { canPrefill, contextFloor, needsPrefill, spentTargets, type TurnState } from "./turn-state.ts";
+import { canPrefill, contextFloor, needsPrefill, type StepState, spentTargets } from "./step-state.ts";
 
 export interface Selection {
   /** The target to send to; undefined when none is available now. */
@@ -27,8 +27,8 @@ const whyOf: Record<Blocker["kind"], SkipWhy> = {
   "probe-in-flight": "probe-in-flight",
 };
 
-/** Why a target that is not spent cannot be sent to at all in this turn, if so. */
-function ruledOut(state: TurnState, target: ExpandedTarget, floor: number | undefined): SkipWhy | undefined {
+/** Why a target that is not spent cannot be sent to at all in this step, if so. */
+function ruledOut(state: StepState, target: ExpandedTarget, floor: number | undefined): SkipWhy | undefined {
   if (floor !== undefined) {
     const window = target.options.contextWindow;
     if (window === undefined || window <= floor) return "context-window";
@@ -48,7 +48,7 @@ function skipFor(index: number, blocker: Blocker): SkippedTarget {
 }
 
 /** The first available target at or after `from`, and the targets passed over on the way. */
-export function selectTarget(state: TurnState, from: number, now: number): Selection {
+export function selectTarget(state: StepState, from: number, now: number): Selection {
   const spent = spentTargets(state);
   const unavailable = new Set(state.unavailable ?? []);
   const floor = contextFloor(state);
@@ -71,8 +71,8 @@ export function selectTarget(state: TurnState, from: number, now: number): Selec
   return { skipped };
 }
 
-/** The earliest time any target this turn could still use becomes available. */
-export function earliestRecovery(state: TurnState, now: number): Recovery | undefined {
+/** The earliest time any target this step could still use becomes available. */
+export function earliestRecovery(state: StepState, now: number): Recovery | undefined {
   const spent = spentTargets(state);
   const unavailable = new Set(state.unavailable ?? []);
   const floor = contextFloor(state);

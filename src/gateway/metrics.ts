@@ -92,10 +92,10 @@ export class GatewayMetrics {
         case "candidate-skipped":
           this.skips.inc({ provider: event.target.provider, model: event.target.model, why: event.why });
           break;
-        case "turn-answered":
+        case "step-answered":
           this.turns.inc({ outcome: "answered", reason: "none", scope: "none" });
           break;
-        case "turn-failed":
+        case "step-failed":
           this.turns.inc({
             outcome: "failed",
             reason: event.reason ?? event.kind,

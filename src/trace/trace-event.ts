@@ -173,8 +173,8 @@ export interface HealthWriteFailed extends At {
   readonly message: string;
 }
 
-export interface TurnAnswered extends At {
-  readonly type: "turn-answered";
+export interface StepAnswered extends At {
+  readonly type: "step-answered";
   readonly served: ModelTarget;
   readonly usage: Usage;
   readonly finishReason: FinishReason;
@@ -182,8 +182,8 @@ export interface TurnAnswered extends At {
   readonly ms: number;
 }
 
-export interface TurnFailed extends At {
-  readonly type: "turn-failed";
+export interface StepFailed extends At {
+  readonly type: "step-failed";
   readonly kind: StopKind;
   readonly reason?: FailureReason;
   readonly scope?: FailureScope;
@@ -230,8 +230,8 @@ export type TraceEvent =
   | BreakerClosed
   | DecisionMade
   | HealthWriteFailed
-  | TurnAnswered
-  | TurnFailed
+  | StepAnswered
+  | StepFailed
   | ContentEvent;
 
 export type TraceEventType = TraceEvent["type"];

@@ -14,7 +14,7 @@ import type { Usage } from "../providers/model-stream.ts";
 import { contextMessages } from "../session/live-context.ts";
 import type { MessageDraft } from "../session/session-entry.ts";
 import type { AppendResult, SessionHandle, SessionTurn } from "../session/session-store.ts";
-import { appendTraceLines, isTraceWorthy, type TraceLine } from "../trace/trace-file.ts";
+import { appendTraceLines, isTraceWorthy, type TraceLine, traceFormatVersion } from "../trace/trace-file.ts";
 import { chainSummariser } from "./chain-summariser.ts";
 import { EventChannel } from "./event-channel.ts";
 import { toTurnError } from "./to-turn-error.ts";
@@ -56,7 +56,7 @@ class TurnExecution {
   }
 
   emit = (event: TurnEvent): void => {
-    if (isTraceWorthy(event)) this.#trace.push({ turnId: this.turnId, ...event });
+    if (isTraceWorthy(event)) this.#trace.push({ turnId: this.turnId, v: traceFormatVersion, ...event });
     this.channel.push(event);
     this.#options.onEvent?.(event);
   };

@@ -270,7 +270,7 @@ function checkTurn(
   for (const wait of turn.events) if (wait.type === "wait-started") expect(wait.until).toBeLessThan(deadline);
   expect(turn.error?.message ?? "").not.toMatch(/all models failed/i);
   const outcomes = turn.events.filter(
-    (event) => event.type === "turn-answered" || event.type === "turn-failed",
+    (event) => event.type === "step-answered" || event.type === "step-failed",
   );
   expect(outcomes).toHaveLength(1);
   if (turn.result === undefined) return;

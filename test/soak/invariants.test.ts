@@ -232,7 +232,7 @@ describe("turns-ended", () => {
     const met = new TurnScript({ turnId: "a", at: t0 })
       .attempt(t0, 1, openaiWork, { failed: { reason: "overloaded", scope: "model", ms: 5 } })
       .event({
-        type: "turn-failed",
+        type: "step-failed",
         at: t0 + 6,
         kind: "exhausted",
         reason: "overloaded",
@@ -243,7 +243,7 @@ describe("turns-ended", () => {
       })
       .failed(t0 + 10, { kind: "providers", reason: "overloaded", scope: "model" });
     const internal = new TurnScript({ turnId: "b", at: t0 })
-      .event({ type: "turn-failed", at: t0 + 6, kind: "exhausted", summary: "x", attempts: 0, ms: 6 })
+      .event({ type: "step-failed", at: t0 + 6, kind: "exhausted", summary: "x", attempts: 0, ms: 6 })
       .failed(t0 + 10, { kind: "providers", reason: "internal", scope: "runtime" });
     const result = checkTurnsEnded(evidence({ turns: [met, internal] }));
     expect(result.violations.map((violation) => violation.turnId)).toEqual(["b"]);

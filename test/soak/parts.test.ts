@@ -189,7 +189,7 @@ describe("gateway lanes", () => {
         },
         {
           turnId: "T2",
-          type: "turn-failed",
+          type: "step-failed",
           at: t0 + 9,
           kind: "request",
           reason: "content_policy",

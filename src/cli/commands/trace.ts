@@ -25,7 +25,7 @@ function line(event: TraceLine): string | undefined {
       return `attempt ${typed.attempt}: ${typed.target.provider}/${typed.target.model} via ${typed.target.credentialId}${typed.probe ? " (probe)" : ""}`;
     case "attempt-finished":
       return `answered by ${typed.target.provider}/${typed.target.model} in ${formatDuration(typed.ms)} (${typed.finishReason}, ${typed.usage.inputTokens} in / ${typed.usage.outputTokens} out tokens)${(typed.warnings ?? []).map((warning) => `; warning: ${warning}`).join("")}`;
-    case "turn-failed":
+    case "step-failed":
       return `turn failed: ${typed.summary}`;
     case "tool-finished":
       return `tool ${typed.toolName} ${typed.isError ? "failed" : "finished"}`;

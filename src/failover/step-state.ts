@@ -1,7 +1,7 @@
-// What decide() knows about the running turn: the expanded targets, the policy, a health
+// What decide() knows about the running step: the expanded targets, the policy, a health
 // snapshot, the attempts so far and any output that already reached the caller. Plain data,
 // plus the pure questions asked of it (how often was a target tried, which targets are spent
-// for this turn). decide() never mutates it; the engine builds a new one per decision.
+// for this step). decide() never mutates it; the engine builds a new one per decision.
 import type { HealthSnapshot } from "../health/health-state.ts";
 import type { ExpandedTarget } from "./chain.ts";
 import type { Failure, FailureReason } from "./failure.ts";
@@ -21,14 +21,14 @@ export interface PartialOutput {
   readonly textOnly: boolean;
 }
 
-export interface TurnState {
+export interface StepState {
   readonly targets: readonly ExpandedTarget[];
   readonly policy: FailoverPolicy;
   readonly health: HealthSnapshot;
-  /** This turn's id: its own half-open probe leases do not block it. */
+  /** This step's id: its own half-open probe leases do not block it. */
   readonly owner: string;
   readonly deadlineAt: number;
-  /** Every request of the turn, in order; for decide() the last one is the one that failed. */
+  /** Every request of the step, in order; for decide() the last one is the one that failed. */
   readonly attempts: readonly AttemptRecord[];
   readonly partial?: PartialOutput;
   /** A uniform sample in [0, 1) for jitter, drawn by the engine (keeps decide() pure). */
@@ -52,7 +52,7 @@ const noRetry = new Set<FailureReason>([
   "internal",
 ]);
 
-/** Same-target retries a reason allows in one turn. */
+/** Same-target retries a reason allows in one step. */
 export function retryLimit(reason: FailureReason, policy: FailoverPolicy): number {
   if (noRetry.has(reason)) return 0;
   if (reason === "network" || reason === "truncated_stream" || reason === "malformed_response") {
@@ -61,7 +61,7 @@ export function retryLimit(reason: FailureReason, policy: FailoverPolicy): numbe
   return policy.maxRetriesPerTarget;
 }
 
-export function attemptsOn(state: TurnState, targetIndex: number): number {
+export function attemptsOn(state: StepState, targetIndex: number): number {
   let count = 0;
   for (const attempt of state.attempts) if (attempt.targetIndex === targetIndex) count += 1;
   return count;
@@ -72,10 +72,10 @@ function credentialScoped(failure: Failure): boolean {
 }
 
 /**
- * Targets this turn will not send to again: tried more often than their last failure allows.
+ * Targets this step will not send to again: tried more often than their last failure allows.
  * A failure about the model (not the credential) spends every credential of that candidate.
  */
-export function spentTargets(state: TurnState): ReadonlySet<number> {
+export function spentTargets(state: StepState): ReadonlySet<number> {
   const last = new Map<number, Failure>();
   const counts = new Map<number, number>();
   for (const attempt of state.attempts) {
@@ -94,7 +94,7 @@ export function spentTargets(state: TurnState): ReadonlySet<number> {
 }
 
 /** After a context overflow: the largest window known too small (Infinity when unknown). */
-export function contextFloor(state: TurnState): number | undefined {
+export function contextFloor(state: StepState): number | undefined {
   let floor: number | undefined;
   for (const attempt of state.attempts) {
     if (attempt.failure?.reason !== "context_overflow") continue;
@@ -105,12 +105,12 @@ export function contextFloor(state: TurnState): number | undefined {
 }
 
 /** True when forwarded output cannot be retracted, so only a prefill continuation may follow. */
-export function needsPrefill(state: TurnState): boolean {
+export function needsPrefill(state: StepState): boolean {
   return state.partial !== undefined && state.policy.commitMode === "forward" && !state.policy.canRetract;
 }
 
 /** True when this target can continue the partial output with an assistant prefill. */
-export function canPrefill(state: TurnState, target: ExpandedTarget): boolean {
+export function canPrefill(state: StepState, target: ExpandedTarget): boolean {
   return (
     state.partial?.textOnly === true &&
     state.partial.text.length > 0 &&
@@ -120,7 +120,7 @@ export function canPrefill(state: TurnState, target: ExpandedTarget): boolean {
 }
 
 /** How the next attempt on `target` relates to output the caller already saw. */
-export function continuationFor(state: TurnState, target: ExpandedTarget): "none" | "prefill" | "discard" {
+export function continuationFor(state: StepState, target: ExpandedTarget): "none" | "prefill" | "discard" {
   if (state.partial === undefined) return "none";
   return canPrefill(state, target) ? "prefill" : "discard";
 }

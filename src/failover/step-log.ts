@@ -1,4 +1,4 @@
-// The record of one turn as the engine runs it: attempt reports, skips, the narrative the error
+// The record of one step as the engine runs it: attempt reports, skips, the narrative the error
 // message is built from, and the output the caller has seen but that no attempt has committed.
 // It emits the matching trace events and builds the result or the FailoverError. No decisions,
 // no I/O beyond the `emit` callback.
@@ -13,13 +13,13 @@ import { FailoverError } from "./failover-error.ts";
 import type { AttemptReport, FailoverResult, SkipReport } from "./failover-result.ts";
 import type { Failure } from "./failure.ts";
 import type { FailoverPolicy } from "./policy.ts";
+import type { PartialOutput } from "./step-state.ts";
 import { toTraceKey } from "./trace-key.ts";
-import type { PartialOutput } from "./turn-state.ts";
 
 /** The parts of an attempt report known before it ends. */
 export type AttemptBase = Omit<AttemptReport, "outcome">;
 
-export class TurnLog {
+export class StepLog {
   readonly #emit: (event: TraceEvent) => void;
   readonly #targets: readonly ExpandedTarget[];
   readonly #policy: FailoverPolicy;
@@ -62,7 +62,7 @@ export class TurnLog {
     }
   }
 
-  /** A breaker opening this turn traced did not hold in the shared registry. */
+  /** A breaker opening this step traced did not hold in the shared registry. */
   superseded(key: HealthKey, at: number): void {
     this.#emit({ type: "breaker-closed", at, key: toTraceKey(key), superseded: true });
   }
@@ -71,7 +71,7 @@ export class TurnLog {
     this.#emit({ type: "breaker-half-open", at, key: toTraceKey(key), target: target.target });
   }
 
-  /** Reports each skip once per turn (the same target, reason and end time). */
+  /** Reports each skip once per step (the same target, reason and end time). */
   skipped(skipped: readonly SkippedTarget[], at: number): void {
     for (const skip of skipped) {
       const id = `${skip.targetIndex}|${skip.why}|${skip.until ?? ""}`;
@@ -200,7 +200,7 @@ export class TurnLog {
     });
     const ms = now - this.#startedAt;
     this.#emit({
-      type: "turn-answered",
+      type: "step-answered",
       at: now,
       served,
       usage,
@@ -230,7 +230,7 @@ export class TurnLog {
     return prefix === "" ? result : { ...result, prefilledText: prefix };
   }
 
-  /** Builds the turn's error (first line: the primary cause and its scope) and emits `turn-failed`. */
+  /** Builds the step's error (first line: the primary cause and its scope) and emits `step-failed`. */
   error(cause: StopCause, now: number): FailoverError {
     this.discardShown(now);
     const input = { cause, narrative: this.#narrative, targets: this.#targets, policy: this.#policy, now };
@@ -246,7 +246,7 @@ export class TurnLog {
     });
     const ms = now - this.#startedAt;
     let failed: TraceEvent = {
-      type: "turn-failed",
+      type: "step-failed",
       at: now,
       kind: cause.kind,
       summary: error.summary,
